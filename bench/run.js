@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs every benchmark in this folder (or those named on the command line), each
+// in its own process, and prints what each prints: figures beside their baselines.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const only = process.argv.slice(2);
+const files = fs
+  .readdirSync(__dirname)
+  .filter((f) => f.endsWith('.bench.js'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+let failed = 0;
+for (const file of files) {
+  console.log(`\n## ${file}`);
+  const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, file)], { stdio: 'inherit', timeout: 10 * 60_000 });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`(${file} failed: ${result.signal ?? result.status})`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,456 @@
+// The switching machinery: fibers (stacks that can be suspended), parking and
+// waking, the Hub's run queue, and the root greenlet's wait, which turns Node's
+// loop on the main thread while spawned greenlets park on their own threads.
+//
+// Invariants:
+// - Exactly one fiber runs at a time; `state.current` is it (the root fiber
+//   whenever the main thread runs, whether it runs user code or Hub callbacks).
+// - A parked fiber carries a park number; only a wake with that number resumes
+//   it, so stale wakes (a timer that lost the race with a kill) do nothing.
+// - Spawned fibers only ever give the baton back to the main thread or to a
+//   fiber that is itself parked; the main thread alone turns the loop.
+import { AsyncResource } from 'node:async_hooks';
+
+import { BlockingSwitchOutError, LoopExit } from './errors';
+import { Fifo } from './fifo';
+import { drainErrors, engine } from './native';
+
+/** What a fiber is resumed with: a value, or an error thrown at its park. */
+export interface Msg {
+  readonly error: boolean;
+  readonly value: unknown;
+}
+
+export const OK: Msg = Object.freeze({ error: false, value: undefined });
+export const valueMsg = (value: unknown): Msg => ({ error: false, value });
+export const errorMsg = (value: unknown): Msg => ({ error: true, value });
+
+export function unwrap(msg: Msg): unknown {
+  if (msg.error) throw msg.value;
+  return msg.value;
+}
+
+/** A stack that can be suspended and resumed: the root greenlet, the Hub, or a greenlet thread. */
+export abstract class Fiber {
+  /** @internal Native slot: 0 for the main thread, -1 while no thread serves it. */
+  _slot = -1;
+  /** @internal Non-zero while parked: the number a wake must carry. */
+  _parkSeq = 0;
+  /** @internal The message that woke it, until it runs again. */
+  _inbox: Msg | undefined = undefined;
+  /** @internal Woken, with an enter pending on the Hub. */
+  _waking = false;
+  /** @internal The async context (AsyncLocalStorage) it runs in. */
+  _async: AsyncResource | undefined = undefined;
+
+  /** True once the fiber has finished (or can never run). */
+  abstract get dead(): boolean;
+  /** @internal The fiber a finished body hands the baton to; used by raw switches. */
+  abstract _parentFiber(): Fiber | null;
+  /** @internal Runs on the fiber's own thread; returns who runs next. Never throws. */
+  abstract _body(): Fiber;
+  /** @internal Takes `msg` for its next resume (raw switch); false if it cannot be resumed. */
+  abstract _deliver(msg: Msg, startArgs: unknown[]): boolean;
+}
+
+interface RootWait {
+  readonly seq: number;
+  readonly label: string;
+  msg: Msg | undefined;
+}
+
+/** The main thread in its Hub role: the parent of every spawned Greenlet. */
+export class HubFiber extends Fiber {
+  constructor() {
+    super();
+    this._slot = 0;
+  }
+  override get dead(): boolean {
+    return false;
+  }
+  _parentFiber(): Fiber | null {
+    return null;
+  }
+  _body(): Fiber {
+    throw new Error('the Hub has no body');
+  }
+  _deliver(): boolean {
+    return true; // values sent to the Hub are dropped, as in gevent
+  }
+  override toString(): string {
+    return '<Hub>';
+  }
+}
+
+/** The root greenlet: top-level code and plain callbacks, on the main thread. */
+export class RootGreenlet extends Fiber {
+  constructor() {
+    super();
+    this._slot = 0;
+  }
+  override get dead(): boolean {
+    return false;
+  }
+  get parent(): null {
+    return null;
+  }
+  _parentFiber(): Fiber | null {
+    return null;
+  }
+  _body(): Fiber {
+    throw new Error('the root greenlet has no body');
+  }
+  _deliver(msg: Msg): boolean {
+    return wakeInnermostRoot(msg);
+  }
+  /** Resumes the root greenlet where it is suspended, passing it a value. */
+  switch(...args: unknown[]): unknown {
+    return transfer(this, valueMsg(args.length > 1 ? args : args[0]), args);
+  }
+  /** Throws `error` into the root greenlet where it is suspended. */
+  throw(error: unknown): unknown {
+    return transfer(this, errorMsg(error), []);
+  }
+  override toString(): string {
+    return '<RootGreenlet>';
+  }
+}
+
+interface HubState {
+  current: Fiber;
+  readonly root: RootGreenlet;
+  readonly hub: HubFiber;
+  seq: number;
+  readonly queue: Fifo<() => void>;
+  scheduled: boolean;
+  hubDepth: number;
+  readonly rootWaits: RootWait[];
+  errorReporter: (error: unknown, where: string) => void;
+}
+
+// Shared through globalThis so that a second copy of tinyevent joins this Hub.
+const STATE = Symbol.for('tinyevent.hub.v1');
+const holder = globalThis as { [STATE]?: HubState };
+const state: HubState = (holder[STATE] ??= (() => {
+  const root = new RootGreenlet();
+  return {
+    current: root,
+    root,
+    hub: new HubFiber(),
+    seq: 0,
+    queue: new Fifo<() => void>(),
+    scheduled: false,
+    hubDepth: 0,
+    rootWaits: [],
+    errorReporter: (error: unknown, where: string) => {
+      process.stderr.write(`tinyevent: error in ${where}\n${error instanceof Error ? error.stack : String(error)}\n`);
+    },
+  };
+})());
+
+export const root: RootGreenlet = state.root;
+export const hub: HubFiber = state.hub;
+
+export function currentFiber(): Fiber {
+  return state.current;
+}
+
+export function onMainThread(): boolean {
+  return state.current === state.root;
+}
+
+/** @internal Used by the Greenlet module to route Hub-callback errors through its report. */
+export function setHubErrorReporter(report: (error: unknown, where: string) => void): void {
+  state.errorReporter = report;
+}
+
+// ---------------------------------------------------------------- the Hub queue
+
+function drain(): void {
+  state.scheduled = false;
+  // Only what is queued now runs in this pass; what it queues runs on the next
+  // turn of the loop, after I/O (gevent's run_callback).
+  let n = state.queue.length;
+  state.hubDepth++;
+  try {
+    while (n-- > 0) {
+      const callback = state.queue.shift() as () => void;
+      try {
+        callback();
+      } catch (error) {
+        state.errorReporter(error, 'a Hub callback');
+      }
+    }
+  } finally {
+    state.hubDepth--;
+    if (state.queue.length > 0 && !state.scheduled) {
+      state.scheduled = true;
+      setImmediate(drain);
+    }
+  }
+}
+
+/** Runs `callback` on the Hub (main thread) on a later turn of the loop, in FIFO order. */
+export function schedule(callback: () => void): void {
+  state.queue.push(callback);
+  if (!state.scheduled) {
+    state.scheduled = true;
+    setImmediate(drain);
+  }
+}
+
+/** True while Hub callbacks run: the root greenlet may not block there. */
+export function inHub(): boolean {
+  return state.hubDepth > 0;
+}
+
+/** @internal Runs `fn` as Hub code: blocking inside it is an error. */
+export function runAsHub<T>(fn: () => T): T {
+  state.hubDepth++;
+  try {
+    return fn();
+  } finally {
+    state.hubDepth--;
+  }
+}
+
+// ------------------------------------------------------------- native switching
+
+function switchToSlot(slot: number): void {
+  engine.switchTo(slot);
+}
+
+function threadMain(fiber: Fiber): number {
+  const next = fiber._body();
+  fiber._slot = -1;
+  const target = next._slot >= 0 ? next : state.hub;
+  state.current = target._slot === 0 ? state.root : target;
+  return target._slot;
+}
+
+/** Moves the baton from `self` (the running fiber) to `target`'s thread. */
+function nativeSwitch(self: Fiber, target: Fiber): void {
+  if (target._slot < 0) target._slot = engine.assign(() => threadMain(target));
+  state.current = target._slot === 0 ? state.root : target;
+  try {
+    // The Hub pushes the target's async context around the switch, so the
+    // async-hooks stack stays balanced: only the main thread pushes and pops.
+    if (self._slot === 0 && target._async !== undefined) {
+      target._async.runInAsyncScope(switchToSlot, undefined, target._slot);
+    } else {
+      engine.switchTo(target._slot);
+    }
+  } finally {
+    state.current = self;
+  }
+}
+
+/** @internal Gives a thread to a fiber that has not run yet (may throw if none can be had). */
+export function ensureThread(fiber: Fiber): void {
+  if (fiber._slot < 0) fiber._slot = engine.assign(() => threadMain(fiber));
+}
+
+/** Runs a woken (or new) fiber now; main thread only. */
+function enter(fiber: Fiber): void {
+  if (!fiber._waking) return;
+  fiber._waking = false;
+  nativeSwitch(state.root, fiber);
+}
+
+/** @internal Starts a fiber that has never run, from the Hub. */
+export function startFiber(fiber: Fiber): void {
+  fiber._waking = true;
+  enter(fiber);
+}
+
+// ------------------------------------------------------------- park and wake
+
+/**
+ * Announces that `fiber` (the current one) is about to block, and returns the
+ * number a wake must carry. Call park() next, or cancelPark() if arming failed.
+ */
+export function beginPark(fiber: Fiber, label: string): number {
+  const seq = ++state.seq;
+  if (fiber === state.root) {
+    if (state.hubDepth > 0) {
+      throw new BlockingSwitchOutError(`cannot block in ${label} inside a Hub callback (link callbacks must not block)`);
+    }
+    state.rootWaits.push({ seq, label, msg: undefined });
+  } else {
+    fiber._parkSeq = seq;
+  }
+  return seq;
+}
+
+export function cancelPark(fiber: Fiber, seq: number): void {
+  if (fiber === state.root) {
+    const index = state.rootWaits.findIndex((w) => w.seq === seq);
+    if (index >= 0) state.rootWaits.splice(index, 1);
+  } else if (fiber._parkSeq === seq) {
+    fiber._parkSeq = 0;
+  }
+}
+
+/** Blocks `fiber` (the current one) until a wake carrying `seq` (or a throw-in). */
+export function park(fiber: Fiber, seq: number): Msg {
+  if (fiber === state.root) return rootWait(seq);
+  if (!fiber._waking && fiber._parkSeq === seq) {
+    nativeSwitch(fiber, state.hub);
+  } else {
+    // Woken before it got to park: an enter is queued; cancel it and go on.
+    fiber._waking = false;
+  }
+  const msg = fiber._inbox ?? OK;
+  fiber._inbox = undefined;
+  fiber._parkSeq = 0;
+  return msg;
+}
+
+/** Resumes `fiber` if it is still parked with `seq`; returns whether it was. */
+export function wake(fiber: Fiber, seq: number, msg: Msg): boolean {
+  if (seq === 0) return false;
+  if (fiber === state.root) return wakeRoot(seq, msg);
+  if (fiber._parkSeq !== seq) return false;
+  fiber._parkSeq = 0;
+  fiber._inbox = msg;
+  fiber._waking = true;
+  if (state.current === state.root) enter(fiber);
+  else schedule(() => enter(fiber));
+  return true;
+}
+
+/** Throws `error` into `fiber` wherever it is blocked; false if it is not blocked. */
+export function throwIn(fiber: Fiber, error: unknown): boolean {
+  const msg = errorMsg(error);
+  if (fiber === state.root) return wakeInnermostRoot(msg);
+  if (fiber._parkSeq !== 0) return wake(fiber, fiber._parkSeq, msg);
+  if (fiber._waking) {
+    fiber._inbox = msg; // a kill outranks the wake already queued
+    return true;
+  }
+  return false;
+}
+
+/** True if `fiber` is parked or about to be resumed. */
+export function isSuspended(fiber: Fiber): boolean {
+  if (fiber === state.root) return state.rootWaits.some((w) => w.msg === undefined);
+  return fiber._parkSeq !== 0 || fiber._waking;
+}
+
+function wakeRoot(seq: number, msg: Msg): boolean {
+  for (let i = state.rootWaits.length - 1; i >= 0; i--) {
+    const wait = state.rootWaits[i];
+    if (wait.seq !== seq) continue;
+    if (wait.msg !== undefined) return false;
+    wait.msg = msg;
+    engine.stop(); // end the loop turn now rather than after the next poll
+    return true;
+  }
+  return false;
+}
+
+function wakeInnermostRoot(msg: Msg): boolean {
+  for (let i = state.rootWaits.length - 1; i >= 0; i--) {
+    if (state.rootWaits[i].msg === undefined) return wakeRoot(state.rootWaits[i].seq, msg);
+  }
+  return false;
+}
+
+function runTicks(): void {
+  (process as unknown as { _tickCallback(): void })._tickCallback();
+}
+
+/** The root greenlet blocks: turn Node's loop until its wait is satisfied. */
+function rootWait(seq: number): Msg {
+  const wait = state.rootWaits.find((w) => w.seq === seq);
+  if (wait === undefined) throw new Error('tinyevent: root wait lost');
+  try {
+    while (wait.msg === undefined) {
+      const alive = engine.runOnce();
+      if (drainErrors.length > 0) throw drainErrors.shift();
+      if (wait.msg !== undefined) break;
+      if (!alive) {
+        runTicks();
+        if (wait.msg !== undefined) break;
+        if (!engine.loopAlive() && state.queue.length === 0) {
+          throw new LoopExit(
+            `This operation would block forever: the root greenlet waits in ${wait.label}, ` +
+              'and no greenlet, timer or I/O is left that could wake it',
+          );
+        }
+      }
+    }
+    return wait.msg;
+  } finally {
+    const index = state.rootWaits.indexOf(wait);
+    if (index >= 0) state.rootWaits.splice(index, 1);
+  }
+}
+
+// ------------------------------------------------------------- raw switches
+
+/**
+ * A greenlet-module switch: resume `target` with `msg` and suspend the current
+ * fiber until something switches back to it (or wakes it from the Hub).
+ */
+export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown {
+  const self = state.current;
+  if (target === self) return unwrap(msg);
+  if (target.dead) throw new TypeError(`cannot switch to ${String(target)}: it is dead`);
+  if (!target._deliver(msg, startArgs)) {
+    throw new TypeError(`cannot switch to ${String(target)}: it is running elsewhere, not suspended`);
+  }
+  const via = target === state.root ? state.hub : target;
+  if (self === state.root) {
+    const seq = beginPark(self, 'a greenlet switch');
+    if (via !== state.hub) {
+      try {
+        nativeSwitch(self, via);
+      } catch (error) {
+        cancelPark(self, seq);
+        throw error;
+      }
+    }
+    return unwrap(rootWait(seq));
+  }
+  self._parkSeq = ++state.seq;
+  nativeSwitch(self, via);
+  const back = self._inbox ?? OK;
+  self._inbox = undefined;
+  self._parkSeq = 0;
+  self._waking = false;
+  return unwrap(back);
+}
+
+/** @internal Claims a parked thread fiber for a direct (raw) resume. */
+export function claimForSwitch(fiber: Fiber, msg: Msg): boolean {
+  if (fiber._parkSeq === 0 && !fiber._waking) return false;
+  fiber._parkSeq = 0;
+  fiber._waking = false;
+  fiber._inbox = msg;
+  return true;
+}
+
+/** @internal Delivers a finished raw greenlet's result to its nearest live parent; returns who runs next. */
+export function returnToParent(start: Fiber | null, msg: Msg, report: (error: unknown) => void): Fiber {
+  let parent = start;
+  while (parent !== null && parent.dead) parent = parent._parentFiber();
+  if (parent === null || parent === state.hub) {
+    if (msg.error) report(msg.value);
+    return state.hub;
+  }
+  if (parent === state.root) {
+    if (!wakeInnermostRoot(msg) && msg.error) report(msg.value);
+    return state.hub;
+  }
+  if (claimForSwitch(parent, msg)) return parent;
+  if (msg.error) report(msg.value);
+  return state.hub;
+}
+
+/** @internal Terminates every parked fiber's thread (used at exit). */
+export function terminateSlot(slot: number): void {
+  engine.terminate(slot);
+}
+
+export { state as _hubState };

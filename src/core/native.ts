@@ -1,0 +1,102 @@
+// Loads the native engine once per process and shares it through globalThis, so
+// that a second copy of tinyevent (CommonJS and ESM, or two installs) drives the
+// same engine instead of fighting over the main thread.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface EngineStats {
+  /** Greenlet threads created so far (pooled ones included). */
+  threads: number;
+  /** Threads waiting in the pool for a greenlet to run. */
+  idle: number;
+  /** Greenlets whose body is on a thread's stack (running or parked). */
+  started: number;
+  /** Stack size of greenlet threads, in bytes. */
+  stackSize: number;
+}
+
+/** The native engine; every method runs on the thread holding the baton. */
+export interface NativeEngine {
+  assign(body: () => number): number;
+  switchTo(slot: number): void;
+  current(): number;
+  runOnce(): boolean;
+  stop(): void;
+  loopAlive(): boolean;
+  terminate(slot: number): void;
+  stats(): EngineStats;
+  setStackSize(bytes: number): void;
+  failNextThreadCreate(): void;
+}
+
+interface Addon {
+  setup(drain: () => void): NativeEngine;
+}
+
+function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tinyevent') return dir;
+      } catch {
+        // not ours; keep looking upwards
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('tinyevent: cannot find its own package.json');
+    dir = parent;
+  }
+}
+
+function addonPath(): string {
+  const root = packageRoot();
+  const candidates = [
+    path.join(root, 'build', 'Release', 'tinyevent.node'),
+    path.join(root, 'build', 'Debug', 'tinyevent.node'),
+    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `node-abi${process.versions.modules}`, 'tinyevent.node'),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error(
+      `tinyevent: the native engine is not built for ${process.platform}-${process.arch} (Node ABI ${process.versions.modules}). ` +
+        'Run `npm rebuild tinyevent` (needs python3, make and a C++ compiler).',
+    );
+  }
+  return found;
+}
+
+const ENGINE = Symbol.for('tinyevent.engine.v1');
+type EngineHolder = { [ENGINE]?: { engine: NativeEngine; drainErrors: unknown[] } };
+
+function drainTicks(errors: unknown[], engine: () => NativeEngine): void {
+  // Inside a nested turn of the loop Node does not run nextTicks and microtasks
+  // itself (its callback scope is nested), so the root wait does it.
+  try {
+    (process as unknown as { _tickCallback(): void })._tickCallback();
+  } catch (error) {
+    errors.push(error);
+    engine().stop();
+  }
+}
+
+function load(): { engine: NativeEngine; drainErrors: unknown[] } {
+  const holder = globalThis as EngineHolder;
+  const existing = holder[ENGINE];
+  if (existing) return existing;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addon = require(addonPath()) as Addon;
+  const drainErrors: unknown[] = [];
+  const shared = { engine: undefined as unknown as NativeEngine, drainErrors };
+  shared.engine = addon.setup(() => drainTicks(drainErrors, () => shared.engine));
+  const stackKb = process.env.TINYEVENT_STACK_KB;
+  if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
+  holder[ENGINE] = shared;
+  return shared;
+}
+
+const shared = load();
+export const engine: NativeEngine = shared.engine;
+/** Errors thrown by nextTick callbacks that ran inside a root wait. */
+export const drainErrors: unknown[] = shared.drainErrors;

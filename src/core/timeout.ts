@@ -1,0 +1,90 @@
+// gevent's Timeout: an error that a timer throws into the greenlet that started
+// it, wherever that greenlet is blocked.
+import { checkFunction, checkOptions, checkTimeout, describeValue } from './errors';
+import { currentFiber, throwIn } from './fiber';
+import { startTimer, TimerHandle } from './timers';
+
+/** What a Timeout throws: itself (undefined), an Error, an Error class to construct, or a message. */
+export type TimeoutException = Error | (new (message?: string) => Error) | string | undefined;
+
+export class Timeout extends Error {
+  /** The duration in milliseconds; undefined means it never fires. */
+  readonly ms: number | undefined;
+  readonly #exception: TimeoutException;
+  #timer: TimerHandle | undefined;
+
+  constructor(ms?: number | null, exception?: TimeoutException) {
+    const duration = checkTimeout(ms, 'ms');
+    if (exception !== undefined && typeof exception !== 'string' && typeof exception !== 'function' && !(exception instanceof Error)) {
+      throw new TypeError(`exception must be an Error, an Error class or a message, got ${describeValue(exception)}`);
+    }
+    super(typeof exception === 'string' ? exception : duration === undefined ? 'Timeout' : `Timeout after ${duration} ms`);
+    this.name = 'Timeout';
+    this.ms = duration;
+    this.#exception = exception;
+  }
+
+  /** True while the timer is armed. */
+  get pending(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** Arms the timer for the current greenlet. */
+  start(): this {
+    if (this.pending) throw new Error('this Timeout is already pending; cancel() it before starting it again');
+    if (this.ms === undefined) return this;
+    const target = currentFiber();
+    this.#timer = startTimer(this.ms, () => {
+      this.#timer = undefined;
+      throwIn(target, this.#toThrow());
+    });
+    return this;
+  }
+
+  /** Disarms the timer; harmless if it is not pending. */
+  cancel(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.cancel();
+  }
+
+  #toThrow(): unknown {
+    const exception = this.#exception;
+    if (exception === undefined || typeof exception === 'string') return this;
+    if (typeof exception === 'function') return new exception(this.message);
+    return exception;
+  }
+
+  static startNew(ms?: number | null, exception?: TimeoutException): Timeout {
+    return new Timeout(ms, exception).start();
+  }
+
+  /** Runs `fn` in the current greenlet; throws if it has not returned within `ms`. */
+  static run<T>(ms: number | null | undefined, fn: () => T, exception?: TimeoutException): T {
+    checkFunction(fn, 'fn');
+    const timeout = Timeout.startNew(ms, exception);
+    try {
+      return fn();
+    } finally {
+      timeout.cancel();
+    }
+  }
+}
+
+/** gevent's with_timeout: `fn()`, or `timeoutValue` (when given) if `ms` passes first. */
+export function withTimeout<T, D = never>(ms: number, fn: () => T, options?: { timeoutValue?: D }): T | D {
+  checkFunction(fn, 'fn');
+  const opts = checkOptions(options, 'options');
+  const timeout = Timeout.startNew(ms);
+  try {
+    return fn();
+  } catch (error) {
+    if (error === timeout && 'timeoutValue' in opts) return opts.timeoutValue as D;
+    throw error;
+  } finally {
+    timeout.cancel();
+  }
+}

@@ -1,0 +1,154 @@
+// JavaScript bindings of the engine. Raw V8, not N-API: the switch must not run
+// inside an N-API handle or callback scope, whose counters are shared by every
+// thread. Every function here is called from JavaScript, so the caller holds the
+// baton and the isolate lock.
+#include <node.h>
+#include <v8.h>
+
+#include "engine.h"
+
+namespace tinyevent {
+namespace {
+
+using v8::Context;
+using v8::External;
+using v8::Function;
+using v8::FunctionCallbackInfo;
+using v8::FunctionTemplate;
+using v8::Isolate;
+using v8::Local;
+using v8::Object;
+using v8::String;
+using v8::Value;
+
+Engine* EngineOf(const FunctionCallbackInfo<Value>& info) {
+  return static_cast<Engine*>(info.Data().As<External>()->Value());
+}
+
+void Throw(Isolate* isolate, bool range, const char* message) {
+  Local<String> text = String::NewFromUtf8(isolate, message).ToLocalChecked();
+  isolate->ThrowException(range ? v8::Exception::RangeError(text) : v8::Exception::TypeError(text));
+}
+
+bool IntArg(const FunctionCallbackInfo<Value>& info, int index, int* out) {
+  if (info.Length() <= index || !info[index]->IsInt32()) {
+    Throw(info.GetIsolate(), false, "expected an integer greenlet slot");
+    return false;
+  }
+  *out = info[index].As<v8::Int32>()->Value();
+  return true;
+}
+
+// assign(body) -> slot: a pooled thread that will call body() when first switched to.
+void AssignFn(const FunctionCallbackInfo<Value>& info) {
+  Engine* engine = EngineOf(info);
+  if (info.Length() < 1 || !info[0]->IsFunction()) return Throw(info.GetIsolate(), false, "body must be a function");
+  const char* error = nullptr;
+  int id = engine->Assign(info[0].As<Function>(), &error);
+  if (id < 0) {
+    Local<String> text = String::NewFromUtf8(info.GetIsolate(), error).ToLocalChecked();
+    info.GetIsolate()->ThrowException(v8::Exception::Error(text));
+    return;
+  }
+  info.GetReturnValue().Set(id);
+}
+
+// switchTo(slot): park the calling thread and run `slot` until someone switches back.
+void SwitchToFn(const FunctionCallbackInfo<Value>& info) {
+  Engine* engine = EngineOf(info);
+  int target;
+  if (!IntArg(info, 0, &target)) return;
+  if (!engine->ValidTarget(target)) return Throw(info.GetIsolate(), true, "no greenlet to switch to in that slot");
+  engine->SwitchTo(target);
+}
+
+void CurrentFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->current()); }
+
+// runOnce() -> alive: one turn of Node's loop, for a root greenlet that blocks.
+void RunOnceFn(const FunctionCallbackInfo<Value>& info) {
+  Engine* engine = EngineOf(info);
+  if (engine->current() != 0) return Throw(info.GetIsolate(), false, "only the main thread turns the event loop");
+  info.GetReturnValue().Set(engine->RunOnce());
+}
+
+void StopFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->Stop(); }
+
+void LoopAliveFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopAlive()); }
+
+// terminate(slot): unwind a parked greenlet without running its JavaScript.
+void TerminateFn(const FunctionCallbackInfo<Value>& info) {
+  Engine* engine = EngineOf(info);
+  int target;
+  if (!IntArg(info, 0, &target)) return;
+  if (engine->current() != 0) return Throw(info.GetIsolate(), false, "terminate() runs on the main thread");
+  if (!engine->ValidTarget(target)) return Throw(info.GetIsolate(), true, "no greenlet to terminate in that slot");
+  engine->Terminate(target);
+}
+
+void StatsFn(const FunctionCallbackInfo<Value>& info) {
+  Engine* engine = EngineOf(info);
+  Isolate* isolate = info.GetIsolate();
+  Local<Context> context = isolate->GetCurrentContext();
+  Local<Object> stats = Object::New(isolate);
+  auto set = [&](const char* key, double value) {
+    stats->Set(context, String::NewFromUtf8(isolate, key).ToLocalChecked(), v8::Number::New(isolate, value)).Check();
+  };
+  set("threads", static_cast<double>(engine->threads()));
+  set("idle", static_cast<double>(engine->idle()));
+  set("started", static_cast<double>(engine->started()));
+  set("stackSize", static_cast<double>(engine->stack_size()));
+  info.GetReturnValue().Set(stats);
+}
+
+void SetStackSizeFn(const FunctionCallbackInfo<Value>& info) {
+  if (info.Length() < 1 || !info[0]->IsNumber()) return Throw(info.GetIsolate(), false, "stack size must be a number");
+  double bytes = info[0].As<v8::Number>()->Value();
+  if (!(bytes >= 256 * 1024 && bytes <= 1024.0 * 1024 * 1024)) {
+    return Throw(info.GetIsolate(), true, "stack size must be between 256 KiB and 1 GiB");
+  }
+  EngineOf(info)->set_stack_size(static_cast<size_t>(bytes));
+}
+
+// Test-only: make the next thread creation fail, so the error path runs.
+void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->FailNextThreadCreate(); }
+
+void Cleanup(void* arg) { static_cast<Engine*>(arg)->Shutdown(); }
+
+// setup(drain) -> engine object. One engine per Node environment.
+void SetupFn(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 1 || !info[0]->IsFunction()) return Throw(isolate, false, "drain must be a function");
+  Local<Context> context = isolate->GetCurrentContext();
+  // Never freed: parked threads may reference it until the process ends.
+  Engine* engine = new Engine(isolate, context, node::GetCurrentEventLoop(isolate), info[0].As<Function>());
+  node::AddEnvironmentCleanupHook(isolate, Cleanup, engine);
+
+  Local<External> data = External::New(isolate, engine);
+  Local<Object> api = Object::New(isolate);
+  auto add = [&](const char* name, v8::FunctionCallback fn) {
+    Local<Function> f = FunctionTemplate::New(isolate, fn, data)->GetFunction(context).ToLocalChecked();
+    api->Set(context, String::NewFromUtf8(isolate, name).ToLocalChecked(), f).Check();
+  };
+  add("assign", AssignFn);
+  add("switchTo", SwitchToFn);
+  add("current", CurrentFn);
+  add("runOnce", RunOnceFn);
+  add("stop", StopFn);
+  add("loopAlive", LoopAliveFn);
+  add("terminate", TerminateFn);
+  add("stats", StatsFn);
+  add("setStackSize", SetStackSizeFn);
+  add("failNextThreadCreate", FailNextThreadCreateFn);
+  info.GetReturnValue().Set(api);
+}
+
+}  // namespace
+}  // namespace tinyevent
+
+NODE_MODULE_INIT(/* exports, module, context */) {
+  v8::Isolate* isolate = context->GetIsolate();
+  exports
+      ->Set(context, v8::String::NewFromUtf8(isolate, "setup").ToLocalChecked(),
+            v8::FunctionTemplate::New(isolate, tinyevent::SetupFn)->GetFunction(context).ToLocalChecked())
+      .Check();
+}

@@ -1,0 +1,232 @@
+#include "engine.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace tinyevent {
+
+namespace {
+// Stack below V8's limit kept for native frames that do no stack check
+// (runtime calls, GC, libuv, our own switch). Node's Worker keeps 192 KiB of 4 MiB.
+constexpr uintptr_t kStackMargin = 160 * 1024;
+constexpr size_t kDefaultStackSize = 1024 * 1024 + kStackMargin;
+
+uintptr_t CurrentStackLow() {
+  pthread_attr_t attr;
+  void* addr = nullptr;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+  }
+  return reinterpret_cast<uintptr_t>(addr);
+}
+}  // namespace
+
+Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop,
+               v8::Local<v8::Function> drain)
+    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain),
+      stack_size_(kDefaultStackSize) {
+  auto main = std::make_unique<Greenthread>();
+  main->engine = this;
+  main->assigned = main->started = true;
+  slots_.push_back(std::move(main));
+  uv_prepare_init(loop_, &prepare_);
+  prepare_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
+}
+
+bool Engine::ValidTarget(int id) const {
+  if (id < 0 || static_cast<size_t>(id) >= slots_.size() || id == current_) return false;
+  return slots_[id]->assigned;
+}
+
+size_t Engine::started() const {
+  size_t n = 0;
+  for (size_t i = 1; i < slots_.size(); i++) n += slots_[i]->started ? 1 : 0;
+  return n;
+}
+
+bool Engine::CreateThread(Greenthread* g) {
+  if (fail_next_create_) {
+    fail_next_create_ = false;
+    return false;
+  }
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack_size_);
+  int rc = pthread_create(&g->thread, &attr, ThreadMain, g);
+  pthread_attr_destroy(&attr);
+  g->has_thread = rc == 0;
+  return g->has_thread;
+}
+
+int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
+  if (closing_) {
+    *error = "tinyevent is shutting down";
+    return -1;
+  }
+  Greenthread* g;
+  if (!idle_.empty()) {
+    g = slots_[idle_.back()].get();
+    idle_.pop_back();
+  } else {
+    auto fresh = std::make_unique<Greenthread>();
+    fresh->id = static_cast<int>(slots_.size());
+    fresh->engine = this;
+    if (!CreateThread(fresh.get())) {
+      *error = "could not create a greenlet thread (out of memory or thread limit reached)";
+      return -1;
+    }
+    g = fresh.get();
+    slots_.push_back(std::move(fresh));
+  }
+  g->body.Reset(isolate_, body);
+  g->assigned = true;
+  return g->id;
+}
+
+// The switch. Leaves the isolate completely (every Enter undone), so that V8's
+// per-isolate entry stack never holds a parked thread's entry and the GC's stack
+// scan starts from the running thread; hands the baton; parks; comes back.
+void Engine::Park(Greenthread* self, Greenthread* target) {
+  current_ = target->id;
+  int depth = 0;
+  while (isolate_->IsCurrent()) {
+    isolate_->Exit();
+    depth++;
+  }
+  {
+    v8::Unlocker unlocker(isolate_);
+    target->baton.Give();
+    self->baton.Take();
+  }
+  for (int i = 0; i < depth; i++) isolate_->Enter();
+  if (self->kill || terminate_pending_) {
+    terminate_pending_ = false;
+    isolate_->TerminateExecution();
+  }
+}
+
+void Engine::SwitchTo(int target) { Park(slots_[current_].get(), slots_[target].get()); }
+
+void Engine::Terminate(int id) {
+  Greenthread* g = slots_[id].get();
+  if (!g->started) return;
+  g->kill = true;
+  g->return_to = current_;
+  Park(slots_[current_].get(), g);
+}
+
+// Runs one greenlet body on this thread, inside its own top-level Locker, and
+// returns the slot that gets the baton next.
+int Engine::RunBody(Greenthread* self) {
+  v8::Locker locker(isolate_);
+  // V8 derived this thread's limit from --stack-size; make it match our stack.
+  isolate_->SetStackLimit(self->stack_low + kStackMargin);
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handle_scope(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Function> body = self->body.Get(isolate_);
+  self->body.Reset();
+  self->started = true;
+
+  int next = 0;
+  v8::Local<v8::Value> result;
+  if (body->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&result)) {
+    int32_t n = 0;
+    if (result->IsInt32()) n = result.As<v8::Int32>()->Value();
+    if (n >= 0 && static_cast<size_t>(n) < slots_.size() && n != self->id && slots_[n]->assigned) next = n;
+  } else if (self->kill) {
+    isolate_->CancelTerminateExecution();
+    next = self->return_to;
+  } else if (try_catch.HasTerminated()) {
+    // Termination aimed at the isolate (worker.terminate, a watchdog) hit this
+    // greenlet: let it unwind here, then re-raise it on the thread we go to.
+    isolate_->CancelTerminateExecution();
+    terminate_pending_ = true;
+  } else {
+    // Greenlet bodies catch everything; this is a tinyevent bug, say so.
+    v8::String::Utf8Value text(isolate_, try_catch.Exception());
+    fprintf(stderr, "tinyevent: greenlet body threw: %s\n", *text ? *text : "(unprintable)");
+  }
+  self->started = false;
+  self->kill = false;
+  self->assigned = false;
+  return next;
+}
+
+void* Engine::ThreadMain(void* arg) {
+  Greenthread* self = static_cast<Greenthread*>(arg);
+  Engine* engine = self->engine;
+  self->stack_low = CurrentStackLow();
+  for (;;) {
+    self->baton.Take(8);
+    if (self->quit) break;
+    int next = engine->RunBody(self);
+    // Still the baton holder: hand the thread back to the pool, then the baton on.
+    engine->idle_.push_back(self->id);
+    engine->current_ = next;
+    engine->slots_[next]->baton.Give();
+  }
+  engine->isolate_->DiscardThreadSpecificMetadata();
+  // The joiner waits on this baton; this thread touches nothing after it.
+  engine->slots_[0]->baton.Give();
+  return nullptr;
+}
+
+void Engine::OnPrepare(uv_prepare_t* handle) {
+  // Runs right before the loop polls inside RunOnce: drain nextTicks and
+  // microtasks so a wait they satisfy stops the loop before it sleeps.
+  Engine* engine = static_cast<Engine*>(handle->data);
+  v8::Isolate* isolate = engine->isolate_;
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = engine->context_.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate);  // the JS drain records its own errors
+  (void)engine->drain_.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr);
+}
+
+bool Engine::RunOnce() {
+  uv_prepare_start(&prepare_, OnPrepare);
+  int alive = uv_run(loop_, UV_RUN_ONCE);
+  uv_prepare_stop(&prepare_);
+  return alive != 0 || uv_loop_alive(loop_) != 0;
+}
+
+void Engine::Shutdown() {
+  if (closing_) return;
+  closing_ = true;
+  // Unwind every greenlet still parked mid-body so that none stays entered in
+  // the isolate; their JavaScript is terminated, not resumed.
+  for (size_t i = 1; i < slots_.size(); i++) {
+    if (slots_[i]->started) Terminate(static_cast<int>(i));
+  }
+  Greenthread* main = slots_[0].get();
+  int depth = 0;
+  while (isolate_->IsCurrent()) {
+    isolate_->Exit();
+    depth++;
+  }
+  {
+    v8::Unlocker unlocker(isolate_);
+    for (size_t i = 1; i < slots_.size(); i++) {
+      Greenthread* g = slots_[i].get();
+      if (!g->has_thread) continue;
+      g->quit = true;
+      g->baton.Give();
+      main->baton.Take();
+      pthread_join(g->thread, nullptr);
+      g->has_thread = false;
+    }
+  }
+  for (int i = 0; i < depth; i++) isolate_->Enter();
+  for (auto& g : slots_) g->body.Reset();
+  uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
+  drain_.Reset();
+  context_.Reset();
+}
+
+}  // namespace tinyevent

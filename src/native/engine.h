@@ -1,0 +1,85 @@
+// The engine: greenlet threads that take turns in the one V8 isolate.
+//
+// Exactly one thread holds the baton (and V8's isolate lock) at a time. All
+// engine state is touched only by the baton holder, so it needs no mutex: every
+// hand-off goes through Baton, which orders memory.
+#pragma once
+
+#include <node.h>
+#include <uv.h>
+#include <v8.h>
+
+#include <cstdint>
+#include <memory>
+#include <pthread.h>
+#include <vector>
+
+#include "baton.h"
+
+namespace tinyevent {
+
+class Engine;
+
+// One OS thread that serves as the stack of one greenlet at a time. Slot 0 is
+// the main thread (the Hub and the root greenlet) and has no thread of its own.
+struct Greenthread {
+  int id = 0;
+  Engine* engine = nullptr;
+  Baton baton;
+  pthread_t thread{};
+  bool has_thread = false;
+  uintptr_t stack_low = 0;           // lowest usable address of this thread's stack
+  v8::Global<v8::Function> body;     // JS entry, set while assigned and not started
+  bool assigned = false;             // holds a greenlet (started or not)
+  bool started = false;              // its body is on the stack
+  bool kill = false;                 // forced unwind requested (teardown)
+  bool quit = false;                 // leave the thread loop
+  int return_to = 0;                 // who gets the baton after a forced unwind
+};
+
+class Engine {
+ public:
+  Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop, v8::Local<v8::Function> drain);
+  ~Engine() = default;
+
+  // Each method below runs on the baton holder, with the isolate locked.
+  int Assign(v8::Local<v8::Function> body, const char** error);  // -1 on failure
+  void SwitchTo(int target);
+  void Terminate(int id);                 // main thread only
+  bool RunOnce();                         // main thread only: one turn of the loop
+  void Stop() { uv_stop(loop_); }
+  bool LoopAlive() const { return uv_loop_alive(loop_) != 0; }
+  void Shutdown();                        // env cleanup: unwind and join everything
+
+  bool ValidTarget(int id) const;
+  int current() const { return current_; }
+  size_t threads() const { return slots_.size() - 1; }
+  size_t idle() const { return idle_.size(); }
+  size_t started() const;
+  void set_stack_size(size_t bytes) { stack_size_ = bytes; }
+  size_t stack_size() const { return stack_size_; }
+  void FailNextThreadCreate() { fail_next_create_ = true; }
+  bool closing() const { return closing_; }
+
+ private:
+  static void* ThreadMain(void* arg);
+  static void OnPrepare(uv_prepare_t* handle);
+  int RunBody(Greenthread* self);
+  void Park(Greenthread* self, Greenthread* target);
+  bool CreateThread(Greenthread* g);
+
+  v8::Isolate* isolate_;
+  uv_loop_t* loop_;
+  v8::Global<v8::Context> context_;
+  v8::Global<v8::Function> drain_;   // runs nextTicks and microtasks inside RunOnce
+  uv_prepare_t prepare_;
+  std::vector<std::unique_ptr<Greenthread>> slots_;
+  std::vector<int> idle_;            // LIFO: the most recently used thread is warmest
+  int current_ = 0;
+  size_t stack_size_;
+  bool fail_next_create_ = false;
+  bool closing_ = false;
+  bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
+};
+
+}  // namespace tinyevent
