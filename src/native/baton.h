@@ -22,6 +22,13 @@ inline void CpuRelax() {
 #endif
 }
 
+class Baton;
+
+// The most recent thread to park. Only it spins: on two cores, one running
+// thread plus one spinner is all that fits, and the latest parker is the one
+// most likely to be switched back to (ping-pong); older parkers go to sleep.
+inline std::atomic<const Baton*> g_spinner{nullptr};
+
 class Baton {
  public:
   // Spin budget bounds, in relax iterations (a pause is ~10-140 cycles).
@@ -38,7 +45,9 @@ class Baton {
   // threads parked mid-switch.
   void Take(uint32_t spin_divisor = 1) {
     const uint32_t budget = spin_ / spin_divisor;
+    g_spinner.store(this, std::memory_order_relaxed);
     for (uint32_t i = 0; i < budget; i++) {
+      if ((i & 63) == 63 && g_spinner.load(std::memory_order_relaxed) != this) break;
       if (word_.load(std::memory_order_acquire) == kGiven) {
         word_.store(kEmpty, std::memory_order_relaxed);
         // Caught it while spinning: spinning pays here, allow more of it.
