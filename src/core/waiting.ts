@@ -3,6 +3,7 @@ import { block, TIMED_OUT } from './block';
 import { checkCount, checkMs, checkOptions, checkTimeout, describeValue, GreenletExit } from './errors';
 import { currentFiber, errorMsg, inHub, OK, schedule, unwrap, valueMsg, root } from './fiber';
 import { engine } from './native';
+import { Fifo } from './fifo';
 import { Greenlet, Waitable } from './greenlet';
 import { Timeout } from './timeout';
 import { startTimer } from './timers';
@@ -73,7 +74,7 @@ export function* iwait<T extends Waitable>(objects: Iterable<T>, options: { time
   const opts = checkOptions(options, 'options');
   const ms = checkTimeout(opts.timeout);
   const count = Math.min(checkCount(opts.count, 'count') ?? list.length, list.length);
-  const readyQueue: T[] = [];
+  const readyQueue = new Fifo<T>();
   let wakeWaiter: (() => void) | undefined;
   const onReady = (source: T): void => {
     readyQueue.push(source);
