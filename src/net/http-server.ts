@@ -1,0 +1,157 @@
+// http.createServer(): Node's http.Server, with each request handled in its
+// own greenlet (bounded by an optional pool) so handlers may block.
+import * as http from 'node:http';
+import type * as net from 'node:net';
+
+import { checkFunction, checkOptions, checkTimeout, describeValue, GreenletExit } from '../core/errors';
+import { errorMsg, OK, valueMsg } from '../core/fiber';
+import { checkPool, Dispatcher, PoolOption } from './dispatch';
+import { bindServer } from './listener';
+import { waitIo } from './wait';
+
+/** Node's IncomingMessage plus body(): the whole request body, blocking the handler's greenlet. */
+export interface Request extends http.IncomingMessage {
+  body(): Buffer;
+}
+
+export type RequestHandler = (req: Request, res: http.ServerResponse) => void;
+
+export interface ServerOptions extends http.ServerOptions {
+  /** Bounds how many handlers run at once: a Pool, or a number (default: no bound). */
+  pool?: PoolOption;
+  /** A request body larger than this makes req.body() fail and the response a 413 (default 16 MiB). */
+  maxBodyBytes?: number;
+  /** Time allowed to receive the request headers, ms (default 20 s; Node's is 60 s). */
+  headersTimeout?: number;
+  /** Time allowed to receive the whole request, ms (default 60 s; Node's is 300 s). */
+  requestTimeout?: number;
+  /** How long an idle keep-alive connection stays open, ms (default 5 s, as Node). */
+  keepAliveTimeout?: number;
+  /** How often the header and request timeouts are checked, ms (default 1 s; Node's is 30 s). */
+  connectionsCheckingInterval?: number;
+}
+
+/** An error a handler (or req.body()) throws to answer with that status instead of 500. */
+export class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message = http.STATUS_CODES[status] ?? 'Error') {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+  }
+}
+
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+const dispatchers = new WeakMap<http.Server, Dispatcher>();
+
+function readBody(req: http.IncomingMessage, maxBytes: number): Buffer {
+  if (req.readableEnded) return Buffer.alloc(0);
+  return waitIo('req.body()', undefined, (wake) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        wake(errorMsg(new HttpError(413, `request body larger than ${maxBytes} bytes`)));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => void wake(valueMsg(Buffer.concat(chunks, size)));
+    const onError = (error: Error): void => void wake(errorMsg(error));
+    const onClose = (): void => {
+      if (!req.complete) wake(errorMsg(Object.assign(new Error('the client closed the connection before the request body ended'), { code: 'ECONNRESET' })));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+    return () => {
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      req.removeListener('close', onClose);
+    };
+  }) as Buffer;
+}
+
+function answerError(res: http.ServerResponse, error: unknown): void {
+  if (res.headersSent || res.destroyed || error instanceof GreenletExit) {
+    res.destroy();
+    return;
+  }
+  const status = error instanceof HttpError ? error.status : 500;
+  const text = `${http.STATUS_CODES[status] ?? 'Error'}\n`;
+  // A failed request may leave its body unread: close rather than parse what follows.
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.end(text);
+}
+
+function handle(handler: RequestHandler, req: Request, res: http.ServerResponse, maxBody: number): void {
+  let body: Buffer | undefined;
+  req.body = () => (body ??= readBody(req, maxBody));
+  try {
+    handler(req, res);
+  } catch (error) {
+    answerError(res, error);
+    if (!(error instanceof HttpError)) throw error; // the greenlet's error report
+  }
+}
+
+/**
+ * Node's http.createServer, where `handler(req, res)` runs in its own greenlet
+ * per request and may block. A throwing handler gets a 500 (if nothing was
+ * sent yet) and gevent's error report; the server goes on.
+ */
+export function createServer(handler: RequestHandler, options: ServerOptions = {}): http.Server {
+  checkFunction(handler, 'handler');
+  const { pool, maxBodyBytes, ...nodeOptions } = checkOptions(options, 'options') as ServerOptions;
+  const dispatcher = new Dispatcher(checkPool(pool));
+  if (maxBodyBytes !== undefined && (typeof maxBodyBytes !== 'number' || !(maxBodyBytes >= 0))) {
+    throw new TypeError(`maxBodyBytes must be a non-negative number, got ${describeValue(maxBodyBytes)}`);
+  }
+  const maxBody = maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const server = http.createServer({
+    ...nodeOptions,
+    headersTimeout: checkTimeout(nodeOptions.headersTimeout, 'headersTimeout') ?? 20_000,
+    requestTimeout: checkTimeout(nodeOptions.requestTimeout, 'requestTimeout') ?? 60_000,
+    keepAliveTimeout: checkTimeout(nodeOptions.keepAliveTimeout, 'keepAliveTimeout') ?? 5_000,
+    connectionsCheckingInterval: checkTimeout(nodeOptions.connectionsCheckingInterval, 'connectionsCheckingInterval') ?? 1_000,
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    dispatcher.submit({
+      run: () => handle(handler, req as Request, res, maxBody),
+      cancel: () => res.destroy(),
+    });
+  });
+  dispatchers.set(server, dispatcher);
+  return server;
+}
+
+/**
+ * Starts `server` listening and blocks the calling greenlet until it listens
+ * (Node's listen() is asynchronous); returns its address. Errors such as
+ * EADDRINUSE are thrown unchanged.
+ */
+export function listen(server: net.Server, port = 0, host?: string): net.AddressInfo | string {
+  bindServer(server, { port, host });
+  return server.address() as net.AddressInfo | string;
+}
+
+/**
+ * Closes `server` and blocks until it is closed: stops accepting, closes idle
+ * keep-alive connections, waits up to `timeout` ms (default 1000) for running
+ * handlers, then kills those left and drops every connection.
+ */
+export function close(server: http.Server, options: { timeout?: number | null } = {}): void {
+  const timeout = checkTimeout(checkOptions(options, 'options').timeout);
+  const closed = server.listening
+    ? new Promise<void>((resolve) => server.close(() => resolve()))
+    : Promise.resolve();
+  server.closeIdleConnections();
+  dispatchers.get(server)?.stop({ timeout: timeout ?? 1000 });
+  server.closeAllConnections();
+  waitIo('http close()', undefined, (wake) => {
+    void closed.then(() => wake(OK));
+  });
+}
