@@ -166,6 +166,10 @@ export function setHubErrorReporter(report: (error: unknown, where: string) => v
 
 // ---------------------------------------------------------------- the Hub queue
 
+// Captured at load: a patch may wrap the global later (register runs plain
+// timer callbacks in greenlets), and the Hub's own turn must stay on the main thread.
+const hubSetImmediate = globalThis.setImmediate;
+
 function drain(): void {
   state.scheduled = false;
   // Only what is queued now runs in this pass; what it queues runs on the next
@@ -185,7 +189,7 @@ function drain(): void {
     state.hubDepth--;
     if (state.queue.length > 0 && !state.scheduled) {
       state.scheduled = true;
-      setImmediate(drain);
+      hubSetImmediate(drain);
     }
   }
 }
@@ -195,7 +199,7 @@ export function schedule(callback: () => void): void {
   state.queue.push(callback);
   if (!state.scheduled) {
     state.scheduled = true;
-    setImmediate(drain);
+    hubSetImmediate(drain);
   }
 }
 
