@@ -147,7 +147,7 @@ export function listen(portOrTarget: number | ListenTarget, host?: string, optio
     target = { ...checkOptions(options, 'options'), port: portOrTarget, host };
   }
   const secure = target.tls !== undefined;
-  const server = secure ? tls.createServer({ ...checkOptions(target.tls, 'tls'), allowHalfOpen: true }) : net.createServer({ allowHalfOpen: true });
+  const server = secure ? tls.createServer(checkOptions(target.tls, 'tls')) : net.createServer({ allowHalfOpen: true });
   const listener = new Listener(server, secure, target);
   bindServer(server, target.path !== undefined ? { path: target.path, backlog: target.backlog } : { port: target.port ?? 0, host: target.host, backlog: target.backlog });
   return listener;
