@@ -1,0 +1,69 @@
+// A binary min-heap, the store behind PriorityQueue.
+
+export type Compare<T> = (a: T, b: T) => number;
+
+/** Natural order: numbers, bigints, strings and arrays of them (lexicographically, like tuples). */
+export function naturalCompare(a: unknown, b: unknown): number {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const c = naturalCompare(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  const x = a as number;
+  const y = b as number;
+  return x < y ? -1 : y < x ? 1 : 0;
+}
+
+export class Heap<T> {
+  #items: T[] = [];
+  compare: Compare<T>;
+
+  constructor(compare: Compare<T>) {
+    this.compare = compare;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
+  push(item: T): void {
+    const items = this.#items;
+    let i = items.length;
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(item, items[parent]) >= 0) break;
+      items[i] = items[parent];
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  shift(): T | undefined {
+    const items = this.#items;
+    if (items.length === 0) return undefined;
+    const top = items[0];
+    const last = items.pop() as T;
+    const n = items.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && this.compare(items[child + 1], items[child]) < 0) child++;
+        if (this.compare(items[child], last) >= 0) break;
+        items[i] = items[child];
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+}

@@ -1,0 +1,82 @@
+// gevent's AbstractLinkable: an object that greenlets wait on and that calls
+// its links, in FIFO order, on the Hub once it becomes ready.
+import { block, TIMED_OUT } from './block';
+import { checkFunction, checkTimeout } from './errors';
+import { _hubState, OK, schedule, unwrap } from './fiber';
+
+export type LinkableCallback<S> = (source: S) => void;
+
+export abstract class Linkable<S = unknown> {
+  // A Set keeps insertion order (FIFO) and makes unlink O(1); a callback linked
+  // twice is called once, as in gevent.
+  #links = new Set<LinkableCallback<S>>();
+  #notifying = false;
+
+  /** True when waiting on it would return at once. */
+  abstract ready(): boolean;
+
+  /**
+   * Whether every link present when it became ready is called even if it stops
+   * being ready meanwhile (Event), or links are only called while it is ready
+   * (Semaphore).
+   */
+  protected get notifyAll(): boolean {
+    return true;
+  }
+
+  /** Calls `callback(this)` on the Hub once it is ready. Callbacks must not block. */
+  rawlink(callback: LinkableCallback<S>): void {
+    checkFunction(callback, 'callback');
+    this.#links.add(callback);
+    this._checkAndNotify();
+  }
+
+  unlink(callback: LinkableCallback<S>): void {
+    this.#links.delete(callback);
+  }
+
+  /** How many callbacks (waiting greenlets included) are linked. */
+  linkcount(): number {
+    return this.#links.size;
+  }
+
+  /** @internal Schedules one notification pass if it is ready and linked. */
+  protected _checkAndNotify(): void {
+    if (this.#notifying || this.#links.size === 0 || !this.ready()) return;
+    this.#notifying = true;
+    schedule(() => this.#notifyLinks());
+  }
+
+  #notifyLinks(): void {
+    this.#notifying = false;
+    // Only the links present now: later ones wait for the next pass.
+    const links = Array.from(this.#links);
+    const onlyWhileReady = !this.notifyAll;
+    for (const link of links) {
+      if (onlyWhileReady && !this.ready()) break;
+      if (!this.#links.delete(link)) continue; // unlinked by an earlier callback
+      try {
+        link(this as unknown as S);
+      } catch (error) {
+        _hubState.errorReporter(error, 'a link callback');
+      }
+    }
+    this._checkAndNotify();
+  }
+
+  /**
+   * Blocks until a notification pass reaches this waiter: true, or false once
+   * `timeout` ms passed. A kill or Timeout thrown in propagates.
+   */
+  protected _waitCore(label: string, timeout: number | undefined): boolean {
+    const ms = checkTimeout(timeout);
+    const result = block(label, ms, (wake) => {
+      const callback = (): void => void wake(OK);
+      this.rawlink(callback);
+      return () => this.unlink(callback);
+    });
+    if (result === TIMED_OUT) return false;
+    unwrap(result);
+    return true;
+  }
+}

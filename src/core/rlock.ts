@@ -1,0 +1,62 @@
+// gevent's RLock: a lock its owner greenlet may acquire again; each acquire
+// needs its release, and only the owner may release.
+import { checkFunction } from './errors';
+import { currentFiber, Fiber } from './fiber';
+import { AcquireOptions, Lock, releaser } from './semaphore';
+
+export class RLock {
+  readonly #lock = new Lock();
+  #owner: Fiber | undefined;
+  #count = 0;
+
+  /** Takes the lock, or counts one more hold if the current greenlet owns it. */
+  acquire(options: AcquireOptions = {}): boolean {
+    const me = currentFiber();
+    if (this.#owner === me) {
+      this.#count++;
+      return true;
+    }
+    if (!this.#lock.acquire(options)) return false;
+    this.#owner = me;
+    this.#count = 1;
+    return true;
+  }
+
+  /** Drops one hold; the last one frees the lock. Throws if the caller does not own it. */
+  release(): void {
+    if (this.#owner !== currentFiber() || this.#count === 0) throw new Error('cannot release an RLock the current greenlet does not hold');
+    if (--this.#count === 0) {
+      this.#owner = undefined;
+      this.#lock.release();
+    }
+  }
+
+  locked(): boolean {
+    return this.#count > 0;
+  }
+
+  /** True if the current greenlet holds it. */
+  isOwned(): boolean {
+    return this.#count > 0 && this.#owner === currentFiber();
+  }
+
+  run<R>(fn: () => R): R {
+    checkFunction(fn, 'fn');
+    this.acquire();
+    try {
+      return fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** acquire(), and a handle whose dispose releases: `using _ = rlock.hold()`. */
+  hold(): Disposable {
+    this.acquire();
+    return releaser(() => this.release());
+  }
+
+  toString(): string {
+    return `<RLock ${this.#count > 0 ? `held ${this.#count}x` : 'free'}>`;
+  }
+}
