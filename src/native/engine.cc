@@ -11,6 +11,26 @@ namespace {
 constexpr uintptr_t kStackMargin = 160 * 1024;
 constexpr size_t kDefaultStackSize = 1024 * 1024 + kStackMargin;
 
+v8::Local<v8::Value> GetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+#if V8_MAJOR_VERSION >= 12
+  (void)context;
+  return isolate->GetContinuationPreservedEmbedderData();
+#else
+  (void)isolate;
+  return context->GetContinuationPreservedEmbedderData();
+#endif
+}
+
+void SetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
+#if V8_MAJOR_VERSION >= 12
+  (void)context;
+  isolate->SetContinuationPreservedEmbedderData(value);
+#else
+  (void)isolate;
+  context->SetContinuationPreservedEmbedderData(value);
+#endif
+}
+
 uintptr_t CurrentStackLow() {
   pthread_attr_t attr;
   void* addr = nullptr;
@@ -91,6 +111,12 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
 // scan starts from the running thread; hands the baton; parks; comes back.
 void Engine::Park(Greenthread* self, Greenthread* target) {
   current_ = target->id;
+  // The async context (AsyncContextFrame-based AsyncLocalStorage) is one slot
+  // per isolate, not per thread: each parked thread keeps its own.
+  v8::HandleScope scope(isolate_);
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  v8::Local<v8::Value> async_context;
+  if (!context.IsEmpty()) async_context = GetAsyncContext(isolate_, context);
   int depth = 0;
   while (isolate_->IsCurrent()) {
     isolate_->Exit();
@@ -102,6 +128,7 @@ void Engine::Park(Greenthread* self, Greenthread* target) {
     self->baton.Take();
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
+  if (!async_context.IsEmpty()) SetAsyncContext(isolate_, context, async_context);
   if (self->kill || terminate_pending_) {
     terminate_pending_ = false;
     isolate_->TerminateExecution();
@@ -186,7 +213,8 @@ void Engine::OnPrepare(uv_prepare_t* handle) {
   v8::Local<v8::Context> context = engine->context_.Get(isolate);
   v8::Context::Scope context_scope(context);
   v8::TryCatch try_catch(isolate);  // the JS drain records its own errors
-  (void)engine->drain_.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr);
+  v8::MaybeLocal<v8::Value> ignored = engine->drain_.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr);
+  (void)ignored;
 }
 
 bool Engine::RunOnce() {
