@@ -10,9 +10,15 @@ const cjsDir = path.join(root, 'dist', 'cjs');
 const esmDir = path.join(root, 'dist', 'esm');
 const entries = ['index', 'greenlet', 'monkey', 'register', 'net', 'http'];
 fs.mkdirSync(esmDir, { recursive: true });
+// Entries imported for their effect only: loading them at build time would run it.
+const effectOnly = new Set(['register']);
 for (const entry of entries) {
   const file = path.join(cjsDir, `${entry}.js`);
   if (!fs.existsSync(file)) continue;
+  if (effectOnly.has(entry)) {
+    fs.writeFileSync(path.join(esmDir, `${entry}.mjs`), `import '../cjs/${entry}.js';\n`);
+    continue;
+  }
   const names = Object.keys(require(file)).filter((n) => n !== 'default' && n !== '__esModule');
   const lines = [`import cjs from '../cjs/${entry}.js';`];
   if (names.length) lines.push(`export const { ${names.join(', ')} } = cjs;`);

@@ -9,6 +9,20 @@ export type { TimeoutException } from './core/timeout';
 export { iwait, joinall, killall, sleep, wait, waitFor } from './core/waiting';
 export { stats } from './core/stats';
 export type { EngineStats } from './core/native';
+export {
+  getOriginal,
+  isPatched,
+  patch_all,
+  patchAll,
+  patchCallbacks,
+  patchChildProcess,
+  patchDeasync,
+  patchFs,
+  patchNet,
+  patchTimers,
+  unpatchAll,
+} from './monkey';
+export type { PatchAllOptions, Target as PatchTarget } from './monkey';
 export { Event } from './core/event';
 export { AsyncResult } from './core/asyncresult';
 export type { LinkableCallback } from './core/linkable';

@@ -1,0 +1,200 @@
+// fs: every *Sync function with an asynchronous twin runs the twin and blocks
+// only the calling greenlet. Arguments go to the twin unchanged (with the
+// callback appended); an argument the twin rejects while starting falls back
+// to the original, so validation errors are exactly the original's.
+import fs = require('node:fs');
+import { syncBuiltinESMExports } from 'node:module';
+
+import { cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
+import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule, savedOriginal } from './registry';
+
+type Fn = (...args: unknown[]) => unknown;
+type Twin = (...args: unknown[]) => void;
+const fsTable = fs as unknown as Record<string, Fn | undefined>;
+
+/** *Sync exports deliberately left alone, with the reason (the completeness test reads this). */
+export const FS_LEFT_ALONE: Readonly<Record<string, string>> = {
+  lchmodSync: 'not available on Linux (fs.lchmodSync is undefined there)',
+};
+
+/** How a sync call maps onto its twin; `undefined` means "call the original". */
+type Plan = (args: unknown[]) => { twin: Twin; args: unknown[]; map?: (value: unknown) => unknown } | undefined;
+
+const isStdioFd = (value: unknown): boolean => typeof value === 'number' && value >= 0 && value <= 2;
+
+function trimmed(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  return args.slice(0, end);
+}
+
+function twinOf(name: string): Twin {
+  return fsTable[name] as Twin;
+}
+
+/** The plain mapping: same arguments, the callback's first value is the result. */
+function plain(twinName: string, fdFirst = false): Plan {
+  return (args) => {
+    if (fdFirst && isStdioFd(args[0])) return undefined; // stdin/out/err stay synchronous
+    return { twin: twinOf(twinName), args: trimmed(args) };
+  };
+}
+
+// Options the synchronous functions ignore but the twins honour.
+function withoutSignal(options: unknown): unknown {
+  if (options === null || typeof options !== 'object' || !('signal' in options)) return options;
+  const { signal: _ignored, ...rest } = options as Record<string, unknown>;
+  return rest;
+}
+
+const writeData = (twinName: string): Plan => (args) => {
+  const data = args[1];
+  // writeFile also takes iterables and streams, which the sync versions reject.
+  if (typeof data !== 'string' && !ArrayBuffer.isView(data)) return undefined;
+  if (isStdioFd(args[0])) return undefined;
+  return { twin: twinOf(twinName), args: trimmed([args[0], data, withoutSignal(args[2])]) };
+};
+
+const readSyncPlan: Plan = (args) => {
+  const [fd, buffer, offsetOrOptions, length, position] = args;
+  if (isStdioFd(fd) || !ArrayBuffer.isView(buffer)) return undefined;
+  if (args.length <= 3 || typeof offsetOrOptions === 'object') {
+    // readSync destructures any third argument as options, numbers included.
+    const byteLength = (buffer as ArrayBufferView).byteLength;
+    const options = Object(offsetOrOptions ?? {}) as { offset?: number; length?: number; position?: number | bigint | null };
+    const offset = options.offset ?? 0;
+    return { twin: twinOf('read'), args: [fd, buffer, offset, options.length ?? byteLength - offset, options.position ?? null] };
+  }
+  return { twin: twinOf('read'), args: [fd, buffer, offsetOrOptions, length, position ?? null] };
+};
+
+const statPlan = (twinName: string): Plan => (args) => ({ twin: twinOf(twinName), args: trimmed(args) });
+
+const realpathPlan = (twin: () => Twin): Plan => (args) => {
+  const options = args[1];
+  // The module loader passes a private cache under a symbol key: only the original knows it.
+  if (options !== null && typeof options === 'object' && Object.getOwnPropertySymbols(options).length > 0) return undefined;
+  return { twin: twin(), args: trimmed(args) };
+};
+
+const PLANS: Record<string, Plan> = {
+  accessSync: plain('access'),
+  appendFileSync: writeData('appendFile'),
+  chmodSync: plain('chmod'),
+  chownSync: plain('chown'),
+  closeSync: plain('close', true),
+  copyFileSync: plain('copyFile'),
+  cpSync: plain('cp'),
+  fchmodSync: plain('fchmod', true),
+  fchownSync: plain('fchown', true),
+  fdatasyncSync: plain('fdatasync', true),
+  fstatSync: plain('fstat', true),
+  fsyncSync: plain('fsync', true),
+  ftruncateSync: plain('ftruncate', true),
+  futimesSync: plain('futimes', true),
+  lchownSync: plain('lchown'),
+  linkSync: plain('link'),
+  lstatSync: statPlan('lstat'),
+  lutimesSync: plain('lutimes'),
+  mkdirSync: plain('mkdir'),
+  mkdtempSync: plain('mkdtemp'),
+  openSync: plain('open'),
+  opendirSync: plain('opendir'),
+  readFileSync: (args) => (isStdioFd(args[0]) ? undefined : { twin: twinOf('readFile'), args: trimmed([args[0], withoutSignal(args[1])]) }),
+  readSync: readSyncPlan,
+  readdirSync: plain('readdir'),
+  readlinkSync: plain('readlink'),
+  readvSync: plain('readv', true),
+  realpathSync: realpathPlan(() => twinOf('realpath')),
+  renameSync: plain('rename'),
+  rmSync: plain('rm'),
+  rmdirSync: plain('rmdir'),
+  statSync: statPlan('stat'),
+  statfsSync: plain('statfs'),
+  symlinkSync: plain('symlink'),
+  truncateSync: plain('truncate'),
+  unlinkSync: plain('unlink'),
+  utimesSync: plain('utimes'),
+  writeFileSync: writeData('writeFile'),
+  writeSync: plain('write', true),
+  writevSync: plain('writev', true),
+};
+
+// statSync(path, { throwIfNoEntry: false }) returns undefined for a missing entry.
+function missingAllowed(name: string, args: unknown[], error: unknown): boolean {
+  if (name !== 'statSync' && name !== 'lstatSync') return false;
+  const options = args[1] as { throwIfNoEntry?: boolean } | undefined;
+  const code = (error as { code?: string } | null)?.code;
+  return options?.throwIfNoEntry === false && (code === 'ENOENT' || code === 'ENOTDIR');
+}
+
+function makePatched(name: string, original: Fn, plan: Plan): Fn {
+  const patched = function (this: unknown, ...args: unknown[]): unknown {
+    if (!cooperative()) return original.apply(this, args);
+    const step = plan(args);
+    if (step === undefined) return original.apply(this, args);
+    try {
+      return viaTwin(
+        `fs.${name}()`,
+        patched,
+        (callback: NodeCallback<unknown>) => step.twin.apply(fs, [...step.args, callback]),
+        () => original.apply(this, args),
+      );
+    } catch (error) {
+      if (missingAllowed(name, args, error)) return undefined;
+      throw error;
+    }
+  };
+  return patched;
+}
+
+function makeExists(original: Fn): Fn {
+  const patched = function existsSync(this: unknown, ...args: unknown[]): unknown {
+    if (!cooperative()) return original.apply(this, args);
+    try {
+      return viaTwin(
+        'fs.existsSync()',
+        patched,
+        (callback: NodeCallback<boolean>) => fs.access(args[0] as fs.PathLike, (error) => callback(null, error === null)),
+        () => original.apply(this, args) as boolean,
+      );
+    } catch {
+      return false; // existsSync never throws
+    }
+  };
+  return patched;
+}
+
+let releaseLoader: (() => void) | undefined;
+
+/** Patches the fs module; harmless if it is already patched. */
+export function patchFsModule(): void {
+  if (isTargetPatched('fs')) return;
+  for (const [name, plan] of Object.entries(PLANS)) {
+    const original = fsTable[name];
+    if (typeof original !== 'function') continue;
+    const replacement = dressAs(makePatched(name, original, plan), original, ['native']);
+    if (name === 'realpathSync') {
+      const nativeOriginal = (original as unknown as { native: Fn }).native;
+      const nativeTwin = (): Twin => (fs.realpath as unknown as { native: Twin }).native;
+      const nativePatched = dressAs(makePatched('realpathSync.native', nativeOriginal, realpathPlan(nativeTwin)), nativeOriginal);
+      Object.defineProperty(replacement, 'native', { value: nativePatched, writable: true, enumerable: true, configurable: true });
+    }
+    patchItem('fs', fs, name, replacement);
+  }
+  const existsOriginal = fsTable.existsSync as Fn;
+  patchItem('fs', fs, 'existsSync', dressAs(makeExists(existsOriginal), existsOriginal));
+  releaseLoader = guardLoader();
+  syncBuiltinESMExports();
+  markPatched('fs', () => {
+    restoreModule('fs');
+    releaseLoader?.();
+    releaseLoader = undefined;
+    syncBuiltinESMExports();
+  });
+}
+
+/** The names patchFs replaces (for tests and docs). */
+export function patchedFsNames(): string[] {
+  return [...Object.keys(PLANS), 'existsSync'].filter((name) => typeof savedOriginal('fs', name) === 'function' || typeof fsTable[name] === 'function');
+}
