@@ -218,9 +218,11 @@ void Engine::OnPrepare(uv_prepare_t* handle) {
 }
 
 bool Engine::RunOnce() {
-  uv_prepare_start(&prepare_, OnPrepare);
+  // Root waits nest (a callback run by one may block again): the drain hook
+  // stays on until the outermost turn ends.
+  if (run_depth_++ == 0) uv_prepare_start(&prepare_, OnPrepare);
   int alive = uv_run(loop_, UV_RUN_ONCE);
-  uv_prepare_stop(&prepare_);
+  if (--run_depth_ == 0) uv_prepare_stop(&prepare_);
   return alive != 0 || uv_loop_alive(loop_) != 0;
 }
 

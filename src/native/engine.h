@@ -79,7 +79,8 @@ class Engine {
   size_t stack_size_;
   bool fail_next_create_ = false;
   bool closing_ = false;
-  bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
+  bool terminate_pending_ = false;
+  int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)   // a foreign TerminateExecution hit a greenlet
 };
 
 }  // namespace tinyevent
