@@ -11,25 +11,15 @@ namespace {
 constexpr uintptr_t kStackMargin = 160 * 1024;
 constexpr size_t kDefaultStackSize = 1024 * 1024 + kStackMargin;
 
-v8::Local<v8::Value> GetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context> context) {
 #if V8_MAJOR_VERSION >= 12
-  (void)context;
+v8::Local<v8::Value> GetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context>) {
   return isolate->GetContinuationPreservedEmbedderData();
-#else
-  (void)isolate;
-  return context->GetContinuationPreservedEmbedderData();
-#endif
 }
 
-void SetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
-#if V8_MAJOR_VERSION >= 12
-  (void)context;
+void SetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context>, v8::Local<v8::Value> value) {
   isolate->SetContinuationPreservedEmbedderData(value);
-#else
-  (void)isolate;
-  context->SetContinuationPreservedEmbedderData(value);
-#endif
 }
+#endif
 
 uintptr_t CurrentStackLow() {
   pthread_attr_t attr;
@@ -111,12 +101,15 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
 // scan starts from the running thread; hands the baton; parks; comes back.
 void Engine::Park(Greenthread* self, Greenthread* target) {
   current_ = target->id;
-  // The async context (AsyncContextFrame-based AsyncLocalStorage) is one slot
-  // per isolate, not per thread: each parked thread keeps its own.
+#if V8_MAJOR_VERSION >= 12
+  // The async context (AsyncContextFrame-based AsyncLocalStorage, Node 22+) is
+  // one slot per isolate, not per thread: each parked thread keeps its own.
+  // (Node 20 keeps AsyncLocalStorage in async_hooks, which the Hub handles.)
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
   v8::Local<v8::Value> async_context;
   if (!context.IsEmpty()) async_context = GetAsyncContext(isolate_, context);
+#endif
   int depth = 0;
   while (isolate_->IsCurrent()) {
     isolate_->Exit();
@@ -128,7 +121,9 @@ void Engine::Park(Greenthread* self, Greenthread* target) {
     self->baton.Take();
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
+#if V8_MAJOR_VERSION >= 12
   if (!async_context.IsEmpty()) SetAsyncContext(isolate_, context, async_context);
+#endif
   if (self->kill || terminate_pending_) {
     terminate_pending_ = false;
     isolate_->TerminateExecution();
