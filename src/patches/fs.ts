@@ -59,9 +59,9 @@ const readSyncPlan: Plan = (args) => {
   const [fd, buffer, offsetOrOptions, length, position] = args;
   if (isStdioFd(fd) || !ArrayBuffer.isView(buffer)) return undefined;
   if (args.length <= 3 || typeof offsetOrOptions === 'object') {
-    // readSync destructures any third argument as options, numbers included.
+    if (offsetOrOptions !== undefined && (typeof offsetOrOptions !== 'object' || offsetOrOptions === null)) return undefined; // the original's TypeError
     const byteLength = (buffer as ArrayBufferView).byteLength;
-    const options = Object(offsetOrOptions ?? {}) as { offset?: number; length?: number; position?: number | bigint | null };
+    const options = (offsetOrOptions ?? {}) as { offset?: number; length?: number; position?: number | bigint | null };
     const offset = options.offset ?? 0;
     return { twin: twinOf('read'), args: [fd, buffer, offset, options.length ?? byteLength - offset, options.position ?? null] };
   }
@@ -142,10 +142,20 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
       );
     } catch (error) {
       if (missingAllowed(name, args, error)) return undefined;
+      if (name === 'opendirSync') withoutPath(error, patched);
       throw error;
     }
   };
   return patched;
+}
+
+// opendirSync's error names no path; the async opendir's does.
+function withoutPath(error: unknown, caller: Fn): void {
+  const e = error as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || e.path === undefined) return;
+  e.message = e.message.replace(/ '[^]*'$/, '');
+  delete e.path;
+  Error.captureStackTrace(e, caller);
 }
 
 function makeExists(original: Fn): Fn {
