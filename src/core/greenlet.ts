@@ -2,7 +2,7 @@
 // Hub in spawn order, with a result, links, kill and join.
 import { checkFunction, checkMs, checkOptions, checkTimeout, GreenletExit } from './errors';
 import { block, TIMED_OUT } from './block';
-import { currentFiber, ensureThread, Fiber, hub, OK, schedule, startFiber, throwIn, unwrap } from './fiber';
+import { _hubState, currentFiber, ensureThread, Fiber, hub, OK, schedule, startFiber, throwIn, unwrap } from './fiber';
 import { RawGreenlet } from './raw';
 import { Timeout } from './timeout';
 import { startTimer, TimerHandle } from './timers';
@@ -151,7 +151,15 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   #notifyLinks(): void {
     const links = this.#links;
     this.#links = [];
-    for (const link of links) this.#fire(link);
+    for (const link of links) {
+      // One failing callback must not cost the others their call (joinall's
+      // own link among them), as in gevent.
+      try {
+        this.#fire(link);
+      } catch (error) {
+        _hubState.errorReporter(error, 'a link callback');
+      }
+    }
   }
 
   #fire(link: Link<T>): void {
