@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import { syncBuiltinESMExports } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 
-import { awaitCallback, cooperative } from './cooperate';
+import { awaitCallback, callOriginal, cooperative } from './cooperate';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule } from './registry';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -208,7 +208,7 @@ function checkExecSyncError(ret: SpawnSyncResult, args: unknown[] | undefined, c
 function makeSpawnSync(original: Fn): Fn {
   const spawnSync = function spawnSync(this: unknown, ...args: unknown[]): unknown {
     if (!cooperative()) return original.apply(this, args);
-    return spawnCooperative(spawnSync, args[0], args[1], args[2]) ?? original.apply(this, args);
+    return spawnCooperative(spawnSync, args[0], args[1], args[2]) ?? callOriginal(original, this, args, spawnSync);
   };
   return spawnSync;
 }
@@ -216,13 +216,14 @@ function makeSpawnSync(original: Fn): Fn {
 function makeExecSync(original: Fn): Fn {
   const execSync = function execSync(this: unknown, ...args: unknown[]): unknown {
     const [command, options] = args;
-    if (!cooperative() || typeof command !== 'string' || command.includes('\u0000')) return original.apply(this, args);
-    if (options !== undefined && options !== null && typeof options !== 'object') return original.apply(this, args);
+    if (!cooperative()) return original.apply(this, args);
+    if (typeof command !== 'string' || command.includes('\u0000')) return callOriginal(original, this, args, execSync);
+    if (options !== undefined && options !== null && typeof options !== 'object') return callOriginal(original, this, args, execSync);
     const opts: Options = { ...(options as Options | undefined) };
     opts.shell = typeof opts.shell === 'string' ? opts.shell : true;
     const inheritStderr = !opts.stdio;
     const ret = spawnCooperative(execSync, command, opts, undefined);
-    if (ret === undefined) return original.apply(this, args);
+    if (ret === undefined) return callOriginal(original, this, args, execSync);
     if (inheritStderr && ret.stderr) process.stderr.write(ret.stderr);
     const error = checkExecSyncError(ret, undefined, command);
     if (error) {
@@ -245,17 +246,17 @@ function makeExecFileSync(original: Fn): Fn {
     else if (args !== null && typeof args === 'object') {
       options = args;
       args = null;
-    } else if (typeof args === 'function') return original.apply(this, all);
+    } else if (typeof args === 'function') return callOriginal(original, this, all, execFileSync);
     if (args === null || args === undefined) args = [];
-    if (typeof options === 'function') return original.apply(this, all);
-    if (options !== null && options !== undefined && (typeof options !== 'object' || Array.isArray(options))) return original.apply(this, all);
+    if (typeof options === 'function') return callOriginal(original, this, all, execFileSync);
+    if (options !== null && options !== undefined && (typeof options !== 'object' || Array.isArray(options))) return callOriginal(original, this, all, execFileSync);
     const opts = (options ?? {}) as Options;
     if (opts.argv0 !== undefined && opts.argv0 !== null && (typeof opts.argv0 !== 'string' || opts.argv0.includes('\u0000'))) {
-      return original.apply(this, all);
+      return callOriginal(original, this, all, execFileSync);
     }
     const inheritStderr = !opts.stdio;
     const ret = spawnCooperative(execFileSync, file, args, opts);
-    if (ret === undefined) return original.apply(this, all);
+    if (ret === undefined) return callOriginal(original, this, all, execFileSync);
     if (inheritStderr && ret.stderr) process.stderr.write(ret.stderr);
     const errArgs = [(opts.argv0 as string | undefined) || file, ...(args as unknown[])];
     const error = checkExecSyncError(ret, errArgs, undefined);

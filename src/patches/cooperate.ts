@@ -117,6 +117,20 @@ export function awaitPromise<T>(label: string, caller: (...args: never[]) => unk
 }
 
 /**
+ * Calls the original for a call the cooperative path does not model (most
+ * often an argument the original itself rejects); its error's stack then
+ * starts at the caller, without tinyevent's frames.
+ */
+export function callOriginal<T>(original: (...args: never[]) => unknown, self: unknown, args: unknown[], caller: (...args: never[]) => unknown): T {
+  try {
+    return (original as (...a: unknown[]) => T).apply(self, args);
+  } catch (error) {
+    if (error instanceof Error) Error.captureStackTrace(error, caller);
+    throw error;
+  }
+}
+
+/**
  * Calls the twin through awaitCallback; if the twin throws while starting (an
  * argument check), calls the original instead, so the error is exactly its own.
  */

@@ -5,7 +5,7 @@
 import fs = require('node:fs');
 import { syncBuiltinESMExports } from 'node:module';
 
-import { cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
+import { callOriginal, cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule, savedOriginal } from './registry';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -132,13 +132,13 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
   const patched = function (this: unknown, ...args: unknown[]): unknown {
     if (!cooperative()) return original.apply(this, args);
     const step = plan(args);
-    if (step === undefined) return original.apply(this, args);
+    if (step === undefined) return callOriginal(original, this, args, patched);
     try {
       return viaTwin(
         `fs.${name}()`,
         patched,
         (callback: NodeCallback<unknown>) => step.twin.apply(fs, [...step.args, callback]),
-        () => original.apply(this, args),
+        () => callOriginal(original, this, args, patched),
       );
     } catch (error) {
       if (missingAllowed(name, args, error)) return undefined;
@@ -166,7 +166,7 @@ function makeExists(original: Fn): Fn {
         'fs.existsSync()',
         patched,
         (callback: NodeCallback<boolean>) => fs.access(args[0] as fs.PathLike, (error) => callback(null, error === null)),
-        () => original.apply(this, args) as boolean,
+        () => callOriginal<boolean>(original, this, args, patched),
       );
     } catch {
       return false; // existsSync never throws

@@ -3,7 +3,7 @@
 // thread notifies or the timeout passes, so the sleep idiom
 // `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)` and
 // libraries that block on a worker's answer (synckit) become cooperative.
-import { awaitPromise, cooperative } from './cooperate';
+import { awaitPromise, callOriginal, cooperative } from './cooperate';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule } from './registry';
 
 type Wait = typeof Atomics.wait;
@@ -24,7 +24,7 @@ function makeWait(original: Wait): Wait {
       pending = (atomics.waitAsync as (...a: unknown[]) => typeof pending)(...args);
     } catch {
       // An argument waitAsync rejects: the original throws its own error for it.
-      return (original as (...a: unknown[]) => WaitResult).apply(this, args);
+      return callOriginal<WaitResult>(original, this, args, wait);
     }
     if (!pending.async) return pending.value as WaitResult;
     // V8 settles waitAsync through unref'd platform tasks: hold the loop open meanwhile.
