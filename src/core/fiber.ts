@@ -364,6 +364,24 @@ function runTicks(): void {
   (process as unknown as { _tickCallback(): void })._tickCallback();
 }
 
+const STUCK_HINT =
+  ' (it blocks inside a promise callback, an async function after an await, or ES module top-level code: ' +
+  'no promise can settle until that code returns; spawn a greenlet for the blocking code and let this code return)';
+
+/**
+ * Runs pending ticks and microtasks; true if microtasks cannot run here. V8
+ * runs no nested microtask checkpoint, so while the root blocks inside a
+ * promise job no promise reaction runs, and a wait on one looks like LoopExit.
+ */
+function microtasksStuck(): boolean {
+  let ran = false;
+  queueMicrotask(() => {
+    ran = true;
+  });
+  runTicks();
+  return !ran;
+}
+
 /** The root greenlet blocks: turn Node's loop until its wait is satisfied. */
 function rootWait(seq: number): Msg {
   const wait = state.rootWaits.find((w) => w.seq === seq);
@@ -374,12 +392,13 @@ function rootWait(seq: number): Msg {
       if (drainErrors.length > 0) throw drainErrors.shift();
       if (wait.msg !== undefined) break;
       if (!alive) {
-        runTicks();
+        const stuck = microtasksStuck();
         if (wait.msg !== undefined) break;
         if (!engine.loopAlive() && state.queue.length === 0) {
           throw new LoopExit(
             `This operation would block forever: the root greenlet waits in ${wait.label}, ` +
-              'and no greenlet, timer or I/O is left that could wake it',
+              'and no greenlet, timer or I/O is left that could wake it' +
+              (stuck ? STUCK_HINT : ''),
           );
         }
       }
