@@ -145,13 +145,24 @@ export function listen(server: net.Server, port = 0, host?: string): net.Address
  */
 export function close(server: http.Server, options: { timeout?: number | null } = {}): void {
   const timeout = checkTimeout(checkOptions(options, 'options').timeout);
-  const closed = server.listening
-    ? new Promise<void>((resolve) => server.close(() => resolve()))
-    : Promise.resolve();
+  // Callbacks, not a promise: close() may be called where promises cannot settle (inside a microtask).
+  let closed = !server.listening;
+  let wakeClosed: ((msg: typeof OK) => void) | undefined;
+  if (!closed) {
+    server.close(() => {
+      closed = true;
+      wakeClosed?.(OK);
+    });
+  }
   server.closeIdleConnections();
   dispatchers.get(server)?.stop({ timeout: timeout ?? 1000 });
   server.closeAllConnections();
-  waitIo('http close()', undefined, (wake) => {
-    void closed.then(() => wake(OK));
-  });
+  while (!closed) {
+    waitIo('http close()', undefined, (wake) => {
+      wakeClosed = wake;
+      return () => {
+        wakeClosed = undefined;
+      };
+    });
+  }
 }
