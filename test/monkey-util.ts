@@ -50,3 +50,22 @@ export function onLoop<T>(fn: () => T): Promise<T> {
     });
   });
 }
+
+/** Starts fixtures/http-server.js in a child process; resolves with its base URL and a stop function. */
+export function startHttpServer(): Promise<{ url: string; stop: () => void }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn: spawnChild } = require('node:child_process') as typeof import('node:child_process');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path') as typeof import('node:path');
+  const child = spawnChild(process.execPath, [path.join(__dirname, '../fixtures/http-server.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /listening (\d+)/.exec(text);
+      if (match) resolve({ url: `http://127.0.0.1:${match[1]}`, stop: () => child.kill() });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`http-server exited with ${code}`)));
+  });
+}

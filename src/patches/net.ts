@@ -12,7 +12,8 @@
 //   as its worker does, and come back as its http-response-object Response.
 //   The real module is loaded only if a call must fall back to it.
 // Calls that cannot yield (see cooperate.ts) use the real packages.
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { awaitPromise, cooperative } from './cooperate';
@@ -21,8 +22,21 @@ import { isTargetPatched, markPatched } from './registry';
 
 type Fn = (...args: unknown[]) => unknown;
 type Ctor = new (...args: unknown[]) => unknown;
-// Kept as a real dynamic import (node-fetch 3 is an ES module); tsc would turn import() into require().
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+// node-fetch 3 is an ES module. tsc turns import() into require(), and a
+// `new Function` import has no loader behind it under vm-based runners; a
+// module compiled by Node's own CommonJS loader always has one.
+let importer: ((specifier: string) => Promise<Record<string, unknown>>) | undefined;
+function importModule(specifier: string): Promise<Record<string, unknown>> {
+  if (importer === undefined) {
+    const filename = path.join(__dirname, 'tinyevent-esm-import.js');
+    const helper = new Module(filename) as Module & { _compile(code: string, filename: string): void; filename: string; paths: string[] };
+    helper.filename = filename;
+    helper.paths = [];
+    helper._compile('module.exports = (specifier) => import(specifier);', filename);
+    importer = helper.exports as (specifier: string) => Promise<Record<string, unknown>>;
+  }
+  return importer(specifier);
+}
 
 // ---------------------------------------------------------------- sync-fetch
 
