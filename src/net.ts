@@ -7,6 +7,6 @@ export { Socket } from './net/socket';
 export type { PeerAddress, SocketData } from './net/socket';
 export { StreamServer } from './net/server';
 export type { ServerAddress, StreamHandler, StreamServerOptions } from './net/server';
-export type { PoolLike, PoolOption } from './net/dispatch';
+export type { PoolOption } from './net/dispatch';
 export { gethostbyname } from './net/dns';
 export { ConcurrentUseError, TimeoutError } from './net/errors';

@@ -1,7 +1,7 @@
 import * as nodeNet from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { GreenletExit, joinall, setErrorHandler, sleep, spawn } from '../src/index';
+import { GreenletExit, joinall, Pool, setErrorHandler, sleep, spawn } from '../src/index';
 import { connect, listen, Socket, StreamServer, TimeoutError } from '../src/net';
 import type { PeerAddress } from '../src/net';
 import { resources, settle } from './net-util';
@@ -73,6 +73,7 @@ describe('StreamServer', () => {
     expect(() => new StreamServer(0, 'x' as unknown as () => void)).toThrow(TypeError);
     expect(() => new StreamServer(0, echo, { pool: 0 })).toThrow(RangeError);
     expect(() => new StreamServer(0, echo, { pool: {} as unknown as number })).toThrow(TypeError);
+    expect(() => new StreamServer(0, echo, { pool: 1.5 })).toThrow(RangeError);
   });
 
   it('a handler that throws is reported; the server goes on serving', () => {
@@ -146,20 +147,33 @@ describe('StreamServer', () => {
     server.stop();
   });
 
-  it('a pool object: spawn and freeCount are used', () => {
-    let spawned = 0;
-    const pool = {
-      spawn(fn: () => unknown) {
-        spawned++;
-        return spawn(fn);
-      },
-      freeCount: () => 10,
-    };
-    const server = new StreamServer({ port: 0, host: '127.0.0.1' }, echo, { pool });
+  it('a Pool shared with other work: connections wait for its free slots', () => {
+    const pool = new Pool(1);
+    let busyDone = false;
+    const busy = pool.spawn(() => {
+      sleep(50); // other work holds the only slot: connections must wait for it
+      busyDone = true;
+    });
+    const order: boolean[] = [];
+    let running = 0;
+    let peak = 0;
+    const server = new StreamServer({ port: 0, host: '127.0.0.1' }, (socket) => {
+      peak = Math.max(peak, ++running);
+      order.push(busyDone);
+      sleep(10);
+      running--;
+      echo(socket);
+    }, { pool });
     server.start();
-    expect(ask(portOf(server), 'p\n')).toBe('p\n');
+    const port = portOf(server);
+    const clients = Array.from({ length: 4 }, (_, i) => spawn(() => ask(port, `${i}\n`)));
+    joinall(clients, { raiseError: true });
+    expect(clients.map((g) => g.value)).toEqual(['0\n', '1\n', '2\n', '3\n']);
+    expect(peak).toBe(1);
+    expect(order).toEqual([true, true, true, true]);
+    expect(busy.dead).toBe(true);
     server.stop();
-    expect(spawned).toBe(1);
+    expect(pool.size).toBe(0);
   });
 
   it('a slow client: the socket timeout ends its handler, others are served meanwhile', () => {

@@ -4,15 +4,11 @@
 import { checkOptions, checkTimeout, describeValue, GreenletExit } from '../core/errors';
 import { Fifo } from '../core/fifo';
 import { Greenlet, spawn } from '../core/greenlet';
+import { Pool } from '../core/pool';
 import { joinall, killall } from '../core/waiting';
 
-/** What the `pool` option accepts besides a number: a tinyevent Pool (anything with spawn and freeCount). */
-export interface PoolLike {
-  spawn(fn: () => unknown): Greenlet<unknown>;
-  freeCount(): number;
-}
-
-export type PoolOption = PoolLike | number;
+/** The `pool` option: a Pool (possibly shared with other work), or a size for a new one. */
+export type PoolOption = Pool | number;
 
 /** A unit of work: run() in its own greenlet, or cancel() if it never gets to run. */
 export interface Job {
@@ -20,34 +16,29 @@ export interface Job {
   cancel(): void;
 }
 
-export function checkPool(value: unknown, what = 'pool'): PoolLike | number | undefined {
-  if (value === undefined || value === null) return undefined;
+export function checkPool(value: unknown, what = 'pool'): Pool | undefined {
+  if (value === undefined || value === null || value === Infinity) return undefined;
   if (typeof value === 'number') {
-    if (value === Infinity) return undefined;
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer or Infinity, got ${value}`);
-    return value;
+    return new Pool(value);
   }
-  const pool = value as Partial<PoolLike>;
-  if (typeof value !== 'object' || typeof pool.spawn !== 'function' || typeof pool.freeCount !== 'function') {
-    throw new TypeError(`${what} must be a Pool or a number, got ${describeValue(value)}`);
-  }
-  return value as PoolLike;
+  if (!(value instanceof Pool)) throw new TypeError(`${what} must be a Pool or a number, got ${describeValue(value)}`);
+  return value;
 }
 
 export class Dispatcher {
-  readonly #pool: PoolLike | undefined;
-  readonly #limit: number;
+  readonly #pool: Pool | undefined;
   readonly #running = new Set<Greenlet<unknown>>();
   readonly #pending = new Fifo<Job>();
+  #feeder: Greenlet<unknown> | undefined;
   #stopped = false;
   #onDone = (greenlet: Greenlet<unknown>): void => {
     this.#running.delete(greenlet);
     this.#pump();
   };
 
-  constructor(pool: PoolLike | number | undefined) {
-    this.#pool = typeof pool === 'object' ? pool : undefined;
-    this.#limit = typeof pool === 'number' ? pool : Infinity;
+  constructor(pool: Pool | undefined) {
+    this.#pool = pool;
   }
 
   /** Greenlets running now. */
@@ -59,15 +50,16 @@ export class Dispatcher {
     return this.#pending.length;
   }
 
-  /** Starts `job` in a greenlet now if the bound allows, else queues it. Never blocks. */
+  /** Starts `job` in a greenlet now if the pool has room, else queues it. Never blocks. */
   submit(job: Job): void {
-    if (this.#stopped) job.cancel();
-    else if (this.#pending.length === 0 && this.#free() > 0) this.#start(job);
-    else this.#pending.push(job);
-  }
-
-  #free(): number {
-    return this.#pool !== undefined ? this.#pool.freeCount() : this.#limit - this.#running.size;
+    if (this.#stopped) {
+      job.cancel();
+    } else if (this.#pool === undefined) {
+      this.#start(job);
+    } else {
+      this.#pending.push(job);
+      this.#pump();
+    }
   }
 
   #start(job: Job): void {
@@ -75,13 +67,29 @@ export class Dispatcher {
       job.run();
       return undefined;
     };
+    // Called only while the pool has a free slot: Pool.spawn does not block then.
     const greenlet = this.#pool !== undefined ? this.#pool.spawn(run) : spawn<unknown, []>(run);
     this.#running.add(greenlet);
     greenlet.link(this.#onDone);
   }
 
   #pump(): void {
-    while (this.#pending.length > 0 && this.#free() > 0) this.#start(this.#pending.shift() as Job);
+    const pool = this.#pool as Pool;
+    while (this.#pending.length > 0 && pool.freeCount() > 0) this.#start(this.#pending.shift() as Job);
+    // The pool may be full of greenlets that are not ours: a feeder waits for its slots.
+    if (this.#pending.length > 0 && this.#feeder === undefined) {
+      this.#feeder = spawn<unknown, []>(() => {
+        try {
+          while (this.#pending.length > 0 && !this.#stopped) {
+            pool.waitAvailable();
+            this.#pump();
+          }
+        } finally {
+          this.#feeder = undefined;
+        }
+        return undefined;
+      });
+    }
   }
 
   /**
@@ -91,6 +99,7 @@ export class Dispatcher {
   stop(options: { timeout?: number | null } = {}): void {
     const timeout = checkTimeout(checkOptions(options, 'options').timeout);
     this.#stopped = true;
+    this.#feeder?.kill(new GreenletExit(), { block: false });
     for (let job = this.#pending.shift(); job !== undefined; job = this.#pending.shift()) job.cancel();
     const running = [...this.#running];
     if (running.length > 0 && timeout !== 0) joinall(running, { timeout });
