@@ -69,3 +69,52 @@ export function startHttpServer(): Promise<{ url: string; stop: () => void }> {
     child.on('exit', (code) => reject(new Error(`http-server exited with ${code}`)));
   });
 }
+
+export const ROOT = require('node:path').join(__dirname, '..') as string;
+
+/**
+ * Makes `tinyevent` resolvable from the repository root (node_modules/tinyevent
+ * → ..), as it is for an installed package, so `node -r tinyevent/register`
+ * works on a fresh clone. Created atomically; harmless if it exists.
+ */
+export function linkPackage(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path') as typeof import('node:path');
+  const link = path.join(ROOT, 'node_modules', 'tinyevent');
+  try {
+    if (fs.realpathSync(link) === fs.realpathSync(ROOT)) return;
+  } catch {
+    // missing: create it
+  }
+  const temp = `${link}.${process.pid}.tmp`;
+  fs.symlinkSync('..', temp);
+  fs.renameSync(temp, link);
+}
+
+export interface NodeRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+}
+
+/** Runs `node ...args` from the repository root without blocking this process. */
+export function runNode(args: string[], env: Record<string, string | undefined> = {}): Promise<NodeRun> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { execFile } = require('node:child_process') as typeof import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: 15_000 }, (error, stdout, stderr) => {
+      const code = error ? ((error as { code?: unknown }).code as number | null) ?? 1 : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr, lines: stdout.split('\n').filter((l) => l !== '') });
+    });
+  });
+}
+
+/** True if every "start" line comes before the first "done" line. */
+export function overlapped(lines: string[]): boolean {
+  const starts = lines.map((l, i) => (l.startsWith('start') ? i : -1)).filter((i) => i >= 0);
+  const dones = lines.map((l, i) => (l.startsWith('done') ? i : -1)).filter((i) => i >= 0);
+  return starts.length > 1 && dones.length === starts.length && Math.max(...starts) < Math.min(...dones);
+}
