@@ -323,10 +323,23 @@ export function wake(fiber: Fiber, seq: number, msg: Msg): boolean {
   return true;
 }
 
-/** Throws `error` into `fiber` wherever it is blocked; false if it is not blocked. */
-export function throwIn(fiber: Fiber, error: unknown): boolean {
+/** @internal How many root waits are open: the nesting level of the root code running now. */
+export function rootLevel(): number {
+  return state.rootWaits.length;
+}
+
+/**
+ * Throws `error` into `fiber` wherever it is blocked; false if it is not
+ * blocked. For the root, `rootLevel` (from rootLevel()) picks the wait of the
+ * code that ran at that level, not one a plain callback opened inside it.
+ */
+export function throwIn(fiber: Fiber, error: unknown, rootLevel?: number): boolean {
   const msg = errorMsg(error);
-  if (fiber === state.root) return wakeInnermostRoot(msg);
+  if (fiber === state.root) {
+    if (rootLevel === undefined) return wakeInnermostRoot(msg);
+    const wait = state.rootWaits[rootLevel];
+    return wait !== undefined && wakeRoot(wait.seq, msg);
+  }
   if (fiber._parkSeq !== 0) return wake(fiber, fiber._parkSeq, msg);
   if (fiber._waking) {
     fiber._inbox = msg; // a kill outranks the wake already queued
@@ -420,12 +433,16 @@ export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown
   const self = state.current;
   if (target === self) return unwrap(msg);
   if (target.dead) throw new TypeError(`cannot switch to ${String(target)}: it is dead`);
+  // Whatever can fail (no thread to be had, blocking inside a Hub callback)
+  // fails before _deliver marks the target started, which would strand it.
+  ensureThread(target);
+  const seq = self === state.root ? beginPark(self, 'a greenlet switch') : 0;
   if (!target._deliver(msg, startArgs)) {
+    if (self === state.root) cancelPark(self, seq);
     throw new TypeError(`cannot switch to ${String(target)}: it is running elsewhere, not suspended`);
   }
   const via = target === state.root ? state.hub : target;
   if (self === state.root) {
-    const seq = beginPark(self, 'a greenlet switch');
     if (via !== state.hub) {
       try {
         nativeSwitch(self, via);

@@ -1,7 +1,7 @@
 // gevent's Timeout: an error that a timer throws into the greenlet that started
 // it, wherever that greenlet is blocked.
 import { checkFunction, checkOptions, checkTimeout, describeValue } from './errors';
-import { currentFiber, throwIn } from './fiber';
+import { currentFiber, root, rootLevel, throwIn } from './fiber';
 import { startTimer, TimerHandle } from './timers';
 
 /** What a Timeout throws: itself (undefined), an Error, an Error class to construct, or a message. */
@@ -34,9 +34,12 @@ export class Timeout extends Error {
     if (this.pending) throw new Error('this Timeout is already pending; cancel() it before starting it again');
     if (this.ms === undefined) return this;
     const target = currentFiber();
+    // In the root, aim at the wait of the code starting it, not at a wait a
+    // plain callback may have opened inside that one by the time it fires.
+    const level = target === root ? rootLevel() : undefined;
     this.#timer = startTimer(this.ms, () => {
       this.#timer = undefined;
-      throwIn(target, this.#toThrow());
+      throwIn(target, this.#toThrow(), level);
     });
     return this;
   }
