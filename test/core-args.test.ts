@@ -75,6 +75,29 @@ describe('bad arguments', () => {
     g.join();
   });
 
+  it('wait() with no objects is for the root, outside Hub callbacks', () => {
+    const g = spawn(() => {
+      try {
+        wait();
+      } catch (error) {
+        return error;
+      }
+    });
+    expect(g.get()).toBeInstanceOf(TypeError);
+    let inLink: unknown;
+    const h = spawn(() => 1);
+    h.link(() => {
+      try {
+        wait();
+      } catch (error) {
+        inLink = error;
+      }
+    });
+    h.join();
+    sleep(5);
+    expect(inLink).toBeInstanceOf(TypeError);
+  });
+
   it('waitFor checks its options', () => {
     const p = Promise.resolve(1);
     expect(() => waitFor(p, { timeout: -1 })).toThrow(RangeError);

@@ -1,6 +1,8 @@
 // Greenlet stacks: deep recursion works, runaway recursion is a RangeError;
 // AsyncLocalStorage context follows each greenlet across blocks and resumes.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { inspect } from 'node:util';
+import { deflateSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
@@ -59,6 +61,37 @@ describe('recursion in a greenlet', () => {
   it('runaway recursion in a raw greenlet comes back to the parent as a RangeError', () => {
     const g = greenlet(() => runaway(0));
     expect(() => g.switch()).toThrow(RangeError);
+  });
+
+  it('native code called right at the stack limit works or throws RangeError, never crashes', () => {
+    const big = Buffer.alloc(1 << 16, 7);
+    const heavy = [(): unknown => deflateSync(big), (): unknown => inspect(process.versions), (): unknown => JSON.stringify(process.config)];
+    const g = spawn(() => {
+      let deepest = -1;
+      let worked = 0;
+      const dive = (n: number): number => {
+        try {
+          return dive(n + 1) + 1;
+        } catch (error) {
+          if (deepest < 0) deepest = n;
+          // Each frame on the way up calls into native code with less and less
+          // stack pressure: the first ones sit right at V8's limit.
+          for (const fn of heavy) {
+            try {
+              fn();
+              worked++;
+            } catch (inner) {
+              if (!(inner instanceof RangeError)) throw inner;
+            }
+          }
+          if (n > deepest - 800) throw error;
+          return 0;
+        }
+      };
+      dive(0);
+      return worked;
+    });
+    expect(g.get()).toBeGreaterThan(0);
   });
 
   it('many greenlets overflowing one after the other, on reused threads', () => {
