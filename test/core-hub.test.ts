@@ -89,14 +89,14 @@ describe('sleep', () => {
 
   it('sleep(ms) wakes greenlets in order of their deadlines', () => {
     const log: number[] = [];
-    const greenlets = [50, 10, 30, 0, 20].map((ms) =>
+    const greenlets = [100, 20, 60, 0, 40].map((ms) =>
       spawn(() => {
         sleep(ms);
         log.push(ms);
       }),
     );
     joinall(greenlets);
-    expect(log).toEqual([0, 10, 20, 30, 50]);
+    expect(log).toEqual([0, 20, 40, 60, 100]);
   });
 
   it('sleep(ms) blocks for at least ms, in a greenlet and in the root', () => {
@@ -158,7 +158,7 @@ describe('getcurrent', () => {
 
 describe('joinall', () => {
   it('returns every greenlet once all finished', () => {
-    const gs = [30, 10, 20].map((ms) => spawn(() => sleep(ms)));
+    const gs = [60, 20, 40].map((ms) => spawn(() => sleep(ms)));
     const done = joinall(gs);
     expect(new Set(done)).toEqual(new Set(gs));
     expect(done).toEqual([gs[1], gs[2], gs[0]]); // completion order
@@ -175,7 +175,7 @@ describe('joinall', () => {
   });
 
   it('with count stops after that many', () => {
-    const gs = [1, 5, 10_000, 10_000].map((ms) => spawn(() => sleep(ms)));
+    const gs = [1, 30, 10_000, 10_000].map((ms) => spawn(() => sleep(ms)));
     const done = joinall(gs, { count: 2 });
     expect(done).toEqual([gs[0], gs[1]]);
     killall(gs);
@@ -215,7 +215,7 @@ describe('joinall', () => {
 
 describe('wait and iwait', () => {
   it('iwait yields greenlets as they finish', () => {
-    const gs = [40, 0, 20].map((ms) => spawn(() => sleep(ms)));
+    const gs = [80, 0, 40].map((ms) => spawn(() => sleep(ms)));
     const order: Greenlet<void>[] = [];
     for (const g of iwait(gs)) order.push(g);
     expect(order).toEqual([gs[1], gs[2], gs[0]]);
@@ -224,7 +224,7 @@ describe('wait and iwait', () => {
   it('iwait stops at the timeout and at count', () => {
     const gs = [1, 10_000].map((ms) => spawn(() => sleep(ms)));
     expect(Array.from(iwait(gs, { timeout: 50 }))).toEqual([gs[0]]);
-    const more = [1, 2, 3].map((ms) => spawn(() => sleep(ms)));
+    const more = [1, 40, 80].map((ms) => spawn(() => sleep(ms)));
     expect(Array.from(iwait(more, { count: 1 }))).toEqual([more[0]]);
     killall([...gs, ...more]);
   });
@@ -316,7 +316,7 @@ describe('waitFor', () => {
   it('lets other greenlets run while it waits', async () => {
     const log: string[] = [];
     const a = spawn(() => {
-      log.push(`a:${waitFor(later(30, 'x'))}`);
+      log.push(`a:${waitFor(later(100, 'x'))}`);
     });
     const b = spawn(() => {
       for (let i = 0; i < 3; i++) {
