@@ -3,6 +3,7 @@
 // must keep every one alive and intact.
 'use strict';
 const { joinall, sleep, spawn, waitFor } = require('tinyevent');
+const { getcurrent, greenlet } = require('tinyevent/greenlet');
 
 const COUNT = Number(process.argv[2] || 1000);
 
@@ -38,6 +39,19 @@ const greenlets = [];
 for (let i = 0; i < COUNT; i++) greenlets.push(spawn(holder, i));
 sleep(50); // every greenlet is now parked in waitFor
 
+// Raw greenlets suspended mid-switch (parked without the Hub) hold objects too.
+const root = getcurrent();
+const raws = [];
+for (let i = 0; i < 100; i++) {
+  const raw = greenlet((id) => {
+    const obj = makeObject(id);
+    root.switch();
+    return intact(obj, id);
+  });
+  raw.switch(COUNT + i);
+  raws.push(raw);
+}
+
 const minor = (() => {
   try {
     global.gc({ type: 'minor' });
@@ -56,4 +70,5 @@ for (let round = 0; round < 4; round++) {
 setTimeout(() => releaseAll(), 1);
 joinall(greenlets);
 const ok = greenlets.filter((g) => g.value === true).length;
-console.log(JSON.stringify({ count: COUNT, ok, minor }));
+const rawOk = raws.filter((raw) => raw.switch() === true).length;
+console.log(JSON.stringify({ count: COUNT, ok, rawOk, minor }));
