@@ -39,3 +39,6 @@ export { Group } from './core/group';
 export type { ImapOptions, JoinOptions, KillOptions } from './core/group';
 export { Pool } from './core/pool';
 export type { AddOptions } from './core/pool';
+export * as net from './net';
+export * as http from './http';
+export { StreamServer } from './net/server';

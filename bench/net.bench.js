@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Network benchmarks on loopback, each server in its own process, the load
+// generator in another:
+//  - echo: StreamServer with a blocking recv()/sendall() loop, against Node's
+//    own async echo (`for await` over the socket) and `socket.pipe(socket)`,
+//    driven by the shared echo load generator (100 x 2,000 and 1,000 x 200
+//    round trips of 64 bytes);
+//  - http: tinyevent's http.createServer hello world against Node's, under
+//    autocannon (requests/s and p99 latency).
+// Run: npm run build && node --expose-gc bench/net.bench.js
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const ECHO_LOAD = path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js');
+const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+const HOST = '127.0.0.1';
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+
+// ------------------------------------------------------------------ servers
+
+const servers = {
+  'tinyevent StreamServer recv/sendall': () => {
+    const { StreamServer } = require('..' + '/dist/cjs/net.js');
+    const server = new StreamServer({ host: HOST, port: 0 }, (socket) => {
+      for (;;) {
+        const data = socket.recv(65536);
+        if (data.length === 0) return;
+        socket.sendall(data);
+      }
+    });
+    server.start();
+    announce(server.address.port);
+    server.serveForever();
+  },
+  'node async for-await echo': () => {
+    const net = require('net');
+    const server = net.createServer({ noDelay: true }, async (socket) => {
+      socket.on('error', () => {});
+      for await (const chunk of socket) {
+        if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+      }
+      socket.end();
+    });
+    server.listen(0, HOST, () => announce(server.address().port));
+  },
+  'node socket.pipe(socket)': () => {
+    const net = require('net');
+    const server = net.createServer({ noDelay: true }, (socket) => {
+      socket.on('error', () => {});
+      socket.pipe(socket);
+    });
+    server.listen(0, HOST, () => announce(server.address().port));
+  },
+  'tinyevent http.createServer': () => {
+    const http = require('..' + '/dist/cjs/http.js');
+    const server = http.createServer((req, res) => {
+      res.setHeader('content-type', 'text/plain');
+      res.end('hello world');
+    });
+    announce(http.listen(server, 0, HOST).port);
+  },
+  'node http.createServer': () => {
+    const http = require('http');
+    const server = http.createServer((req, res) => {
+      res.setHeader('content-type', 'text/plain');
+      res.end('hello world');
+    });
+    server.listen(0, HOST, () => announce(server.address().port));
+  },
+};
+
+function announce(port) {
+  process.stdout.write(`PORT ${port}\n`);
+}
+
+// ------------------------------------------------------------------ driver
+
+function startServer(name) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, '--serve', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const match = /PORT (\d+)/.exec(out);
+      if (match) resolve({ child, port: Number(match[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening`)));
+  });
+}
+
+function stopServer({ child }) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} failed (${code}): ${err}`))));
+  });
+}
+
+async function echoRun(name, conns, rounds) {
+  const server = await startServer(name);
+  try {
+    const result = JSON.parse(await run([ECHO_LOAD, String(server.port), String(conns), String(rounds), '64']));
+    if (result.failed) throw new Error(`${result.failed} connections failed`);
+    return result.roundtrips_per_s;
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function httpRun(name) {
+  const server = await startServer(name);
+  try {
+    const args = [AUTOCANNON, '-j', '-c', '100', '-d', String(HTTP_SECONDS), `http://${HOST}:${server.port}/`];
+    const result = JSON.parse(await run(args));
+    if (result.errors || result.non2xx) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+    return { rps: result.requests.average, p99: result.latency.p99, mean: result.latency.average };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+async function main() {
+  if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'cjs', 'net.js'))) {
+    console.log('net.bench: build first (npm run build)');
+    process.exitCode = 1;
+    return;
+  }
+  if (!fs.existsSync(ECHO_LOAD)) {
+    console.log(`net.bench: the echo load generator is missing (${ECHO_LOAD}); echo benchmarks skipped`);
+  } else {
+    for (const [conns, rounds] of [[100, 2000], [1000, 200]]) {
+      console.log(`echo, ${conns} connections x ${rounds} round trips of 64 bytes (round trips/s):`);
+      const figures = {};
+      for (const name of ['tinyevent StreamServer recv/sendall', 'node async for-await echo', 'node socket.pipe(socket)']) {
+        figures[name] = await echoRun(name, conns, rounds);
+      }
+      const base = figures['node async for-await echo'];
+      for (const [name, value] of Object.entries(figures)) {
+        console.log(`  ${name.padEnd(38)} ${fmt(value).padStart(9)}  ${(value / base).toFixed(2)}x async`);
+      }
+    }
+  }
+  console.log(`http hello world, autocannon -c 100 -d ${HTTP_SECONDS}:`);
+  const ours = await httpRun('tinyevent http.createServer');
+  const node = await httpRun('node http.createServer');
+  for (const [name, r] of [['tinyevent http.createServer', ours], ['node http.createServer', node]]) {
+    console.log(`  ${name.padEnd(38)} ${fmt(r.rps).padStart(9)} req/s  p99 ${r.p99} ms  mean ${r.mean} ms  ${(r.rps / node.rps).toFixed(2)}x node`);
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  process.on('SIGTERM', () => process.exit(0));
+  servers[process.argv[3]]();
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
