@@ -173,6 +173,23 @@ describe('signals with parked greenlets', () => {
   });
 });
 
+describe('worker threads', () => {
+  const cases: [string, string, number][] = [
+    ['terminate', 'worker.terminate() with parked greenlets', 1],
+    ['exit', 'process.exit(3) inside a worker with parked greenlets', 3],
+    ['busy', 'worker.terminate() while a greenlet runs a loop that never yields', 1],
+  ];
+  for (const [mode, title, code] of cases) {
+    it(title, async () => {
+      const outcome = await run('worker-parked.js', [mode]);
+      expectNoCrash(outcome);
+      expect(outcome.code).toBe(0);
+      expect(lastJson(outcome.stdout)).toEqual(['parked', `exit ${code}`, 'main ok']);
+      expect(outcome.stderr).toBe('');
+    });
+  }
+});
+
 describe('exceptions from plain timer callbacks', () => {
   interface Report {
     code: number;
