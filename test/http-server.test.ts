@@ -151,6 +151,25 @@ describe('http.createServer', () => {
     expect(slow.get()).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
   });
 
+  it('a slow upload: requestTimeout ends it, and the handler blocked in req.body() gets an error', () => {
+    const outcomes: unknown[] = [];
+    const { port } = serve((req, res) => {
+      try {
+        req.body();
+        outcomes.push('body');
+      } catch (error) {
+        outcomes.push((error as NodeJS.ErrnoException).code);
+        throw error;
+      }
+      res.end();
+    }, { headersTimeout: 200, requestTimeout: 300, connectionsCheckingInterval: 50 });
+    const answer = raw(port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+    for (let waited = 0; outcomes.length === 0 && waited < 2000; waited += 10) sleep(10);
+    expect(outcomes).toEqual(['ECONNRESET']);
+    expect(failures).toHaveLength(1);
+  });
+
   it('an idle keep-alive connection is closed after keepAliveTimeout', () => {
     const { port } = serve(hello, { keepAliveTimeout: 100 });
     const answer = raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'); // returns when the server closes

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GreenletExit, joinall, Pool, setErrorHandler, sleep, spawn } from '../src/index';
 import { connect, listen, Socket, StreamServer, TimeoutError } from '../src/net';
 import type { PeerAddress } from '../src/net';
-import { resources, settle } from './net-util';
+import { resources, selfSigned, settle } from './net-util';
 
 function echo(socket: Socket): void {
   for (let data = socket.recv(); data.length > 0; data = socket.recv()) socket.sendall(data);
@@ -187,6 +187,17 @@ describe('StreamServer', () => {
     server.stop();
     expect(failures).toHaveLength(1);
     expect(failures[0]).toBeInstanceOf(TimeoutError);
+  });
+
+  it('serves TLS with the tls option', () => {
+    const { key, cert } = selfSigned();
+    const server = new StreamServer({ port: 0, host: '127.0.0.1' }, echo, { tls: { key, cert } });
+    server.start();
+    const client = connect(portOf(server), 'localhost', { tls: { ca: cert } });
+    client.sendall('secret\n');
+    expect(client.readline().toString()).toBe('secret\n');
+    client.close();
+    server.stop();
   });
 
   it('serves 1,000 concurrent connections', () => {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { GreenletExit, joinall, sleep, spawn } from '../src/index';
+import { GreenletExit, joinall, sleep, spawn, Timeout } from '../src/index';
 import { ConcurrentUseError, connect, gethostbyname, listen, Listener, Socket, TimeoutError } from '../src/net';
 import { resources, selfSigned, settle } from './net-util';
 
@@ -188,6 +188,24 @@ describe('Socket', () => {
     client.settimeout(null);
     expect(client.timeout).toBeUndefined();
     expect(client.readline().toString()).toBe('late\n');
+    serverConn?.close();
+    client.close();
+  });
+
+  it('a tinyevent Timeout interrupts recv and send; the socket stays usable', () => {
+    let serverConn: Socket | undefined;
+    const server = spawn(() => {
+      serverConn = listener.accept();
+    });
+    const client = connect(port, '127.0.0.1');
+    server.join();
+    const timeout = new Timeout(30);
+    expect(thrown(() => Timeout.run(30, () => client.recv(), timeout))).toBe(timeout);
+    expect(thrown(() => Timeout.run(50, () => {
+      for (;;) client.send(Buffer.alloc(1 << 20)); // the peer never reads
+    }))).toBeInstanceOf(Timeout);
+    serverConn?.sendall('still here\n');
+    expect(client.readline().toString()).toBe('still here\n');
     serverConn?.close();
     client.close();
   });
