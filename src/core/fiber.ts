@@ -40,6 +40,8 @@ export abstract class Fiber {
   _inbox: Msg | undefined = undefined;
   /** @internal Woken, with an enter pending on the Hub. */
   _waking = false;
+  /** @internal Errors thrown in while another was already on its way: thrown at its next parks. */
+  _pendingThrows: Msg[] | undefined = undefined;
   /** @internal The async context (AsyncLocalStorage) it runs in. */
   _async: AsyncResource | undefined = undefined;
 
@@ -298,6 +300,14 @@ export function cancelPark(fiber: Fiber, seq: number): void {
 /** Blocks `fiber` (the current one) until a wake carrying `seq` (or a throw-in). */
 export function park(fiber: Fiber, seq: number): Msg {
   if (fiber === state.root) return rootWait(seq);
+  const pending = fiber._pendingThrows?.shift();
+  if (pending !== undefined) {
+    // A second kill/Timeout arrived while the first was being delivered.
+    fiber._waking = false;
+    fiber._inbox = undefined;
+    fiber._parkSeq = 0;
+    return pending;
+  }
   if (!fiber._waking && fiber._parkSeq === seq) {
     nativeSwitch(fiber, state.hub);
   } else {
@@ -342,7 +352,10 @@ export function throwIn(fiber: Fiber, error: unknown, rootLevel?: number): boole
   }
   if (fiber._parkSeq !== 0) return wake(fiber, fiber._parkSeq, msg);
   if (fiber._waking) {
-    fiber._inbox = msg; // a kill outranks the wake already queued
+    // A kill outranks a plain wake already queued; an error already queued is
+    // not overwritten (a Timeout must not swallow a kill): this one waits.
+    if (fiber._inbox?.error === true) (fiber._pendingThrows ??= []).push(msg);
+    else fiber._inbox = msg;
     return true;
   }
   return false;
