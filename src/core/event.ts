@@ -1,4 +1,5 @@
 // gevent's Event: a flag that greenlets wait on until it is set.
+import { checkTimeout } from './errors';
 import { Linkable } from './linkable';
 
 export class Event extends Linkable<Event> {
@@ -28,8 +29,9 @@ export class Event extends Linkable<Event> {
    * was set (even if cleared again before this greenlet ran), false on timeout.
    */
   wait(timeout?: number): boolean {
+    const ms = checkTimeout(timeout);
     if (this.#flag) return true;
-    return this._waitCore('Event.wait()', timeout);
+    return this._waitCore('Event.wait()', ms);
   }
 
   override toString(): string {

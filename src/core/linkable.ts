@@ -1,7 +1,7 @@
 // gevent's AbstractLinkable: an object that greenlets wait on and that calls
 // its links, in FIFO order, on the Hub once it becomes ready.
 import { block, TIMED_OUT } from './block';
-import { checkFunction, checkTimeout } from './errors';
+import { checkFunction } from './errors';
 import { _hubState, OK, schedule, unwrap } from './fiber';
 
 export type LinkableCallback<S> = (source: S) => void;
@@ -66,10 +66,9 @@ export abstract class Linkable<S = unknown> {
 
   /**
    * Blocks until a notification pass reaches this waiter: true, or false once
-   * `timeout` ms passed. A kill or Timeout thrown in propagates.
+   * `ms` (already checked) passed. A kill or Timeout thrown in propagates.
    */
-  protected _waitCore(label: string, timeout: number | undefined): boolean {
-    const ms = checkTimeout(timeout);
+  protected _waitCore(label: string, ms: number | undefined): boolean {
     const result = block(label, ms, (wake) => {
       const callback = (): void => void wake(OK);
       this.rawlink(callback);

@@ -86,8 +86,9 @@ export class Semaphore extends Linkable<Semaphore> {
 
   /** Blocks until a permit is free, without taking it; returns counter (0 after a timeout). */
   wait(timeout?: number): number {
+    const ms = checkTimeout(timeout);
     if (this.counter > 0) return this.counter;
-    this._waitCore(`${this.constructor.name}.wait()`, timeout);
+    this._waitCore(`${this.constructor.name}.wait()`, ms);
     return this.counter;
   }
 
