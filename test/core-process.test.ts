@@ -115,6 +115,13 @@ describe('LoopExit', () => {
     }
   });
 
+  it('ES module code that spawns a greenlet for its waits and lets the root return works', async () => {
+    const outcome = await run('esm-root-waitfor.mjs', ['spawned']);
+    expectNoCrash(outcome);
+    expect(outcome.code).toBe(0);
+    expect(lastJson(outcome.stdout)).toEqual({ value: 'from spawned' });
+  });
+
   it.todo('ES module top-level code can wait for a promise (V8 runs no nested microtask checkpoint; see esm-root-waitfor.mjs)');
 });
 
