@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { getcurrent, greenlet, RawGreenlet, RootGreenlet } from '../src/greenlet';
-import { Greenlet, GreenletExit, joinall, sleep, spawn, stats, Timeout } from '../src/index';
+import { Greenlet, GreenletExit, joinall, killall, sleep, spawn, stats, Timeout } from '../src/index';
 import { engine } from '../src/core/native';
 import { collectFailures } from './core-util';
 
@@ -72,14 +72,15 @@ describe('no thread for a greenlet', () => {
   });
 
   it('a raw switch that gets no thread throws and leaves the greenlet usable', () => {
-    const holders = Array.from({ length: stats().idle }, () => spawn(() => sleep(30)));
+    const holders = Array.from({ length: stats().idle }, () => spawn(() => sleep(10_000)));
     sleep(0); // every idle thread is now busy
+    expect(stats().idle).toBe(0);
     engine.failNextThreadCreate();
     const g = greenlet((x: number) => x * 2);
     expect(() => g.switch(2)).toThrow(/could not create a greenlet thread/);
     expect(g.dead).toBe(false);
     expect(g.switch(3)).toBe(6);
-    joinall(holders);
+    killall(holders);
   });
 });
 

@@ -62,6 +62,8 @@ describe('spawn', () => {
   });
 });
 
+// Ordering tests leave 60 ms or more between deadlines: on a loaded 2-core box
+// starting each greenlet (a thread hand-off) can take tens of milliseconds.
 describe('sleep', () => {
   it('sleep(0) alternates between greenlets: a0 b0 a1 b1 ...', () => {
     const log: string[] = [];
@@ -89,14 +91,14 @@ describe('sleep', () => {
 
   it('sleep(ms) wakes greenlets in order of their deadlines', () => {
     const log: number[] = [];
-    const greenlets = [100, 20, 60, 0, 40].map((ms) =>
+    const greenlets = [240, 60, 180, 0, 120].map((ms) =>
       spawn(() => {
         sleep(ms);
         log.push(ms);
       }),
     );
     joinall(greenlets);
-    expect(log).toEqual([0, 20, 40, 60, 100]);
+    expect(log).toEqual([0, 60, 120, 180, 240]);
   });
 
   it('sleep(ms) blocks for at least ms, in a greenlet and in the root', () => {
@@ -158,7 +160,7 @@ describe('getcurrent', () => {
 
 describe('joinall', () => {
   it('returns every greenlet once all finished', () => {
-    const gs = [60, 20, 40].map((ms) => spawn(() => sleep(ms)));
+    const gs = [150, 30, 90].map((ms) => spawn(() => sleep(ms)));
     const done = joinall(gs);
     expect(new Set(done)).toEqual(new Set(gs));
     expect(done).toEqual([gs[1], gs[2], gs[0]]); // completion order
@@ -175,7 +177,7 @@ describe('joinall', () => {
   });
 
   it('with count stops after that many', () => {
-    const gs = [1, 30, 10_000, 10_000].map((ms) => spawn(() => sleep(ms)));
+    const gs = [1, 80, 10_000, 10_000].map((ms) => spawn(() => sleep(ms)));
     const done = joinall(gs, { count: 2 });
     expect(done).toEqual([gs[0], gs[1]]);
     killall(gs);
@@ -215,7 +217,7 @@ describe('joinall', () => {
 
 describe('wait and iwait', () => {
   it('iwait yields greenlets as they finish', () => {
-    const gs = [80, 0, 40].map((ms) => spawn(() => sleep(ms)));
+    const gs = [160, 0, 80].map((ms) => spawn(() => sleep(ms)));
     const order: Greenlet<void>[] = [];
     for (const g of iwait(gs)) order.push(g);
     expect(order).toEqual([gs[1], gs[2], gs[0]]);
@@ -224,7 +226,7 @@ describe('wait and iwait', () => {
   it('iwait stops at the timeout and at count', () => {
     const gs = [1, 10_000].map((ms) => spawn(() => sleep(ms)));
     expect(Array.from(iwait(gs, { timeout: 50 }))).toEqual([gs[0]]);
-    const more = [1, 40, 80].map((ms) => spawn(() => sleep(ms)));
+    const more = [1, 80, 160].map((ms) => spawn(() => sleep(ms)));
     expect(Array.from(iwait(more, { count: 1 }))).toEqual([more[0]]);
     killall([...gs, ...more]);
   });
@@ -246,7 +248,7 @@ describe('wait and iwait', () => {
   });
 
   it('wait returns the ready objects, respecting timeout and count', () => {
-    const gs = [20, 1, 10_000].map((ms) => spawn(() => sleep(ms)));
+    const gs = [80, 1, 10_000].map((ms) => spawn(() => sleep(ms)));
     expect(wait(gs, { count: 2 })).toEqual([gs[1], gs[0]]);
     expect(wait([gs[2]], { timeout: 20 })).toEqual([]);
     gs[2].kill();
@@ -316,7 +318,7 @@ describe('waitFor', () => {
   it('lets other greenlets run while it waits', async () => {
     const log: string[] = [];
     const a = spawn(() => {
-      log.push(`a:${waitFor(later(100, 'x'))}`);
+      log.push(`a:${waitFor(later(200, 'x'))}`);
     });
     const b = spawn(() => {
       for (let i = 0; i < 3; i++) {
