@@ -5,16 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { joinall, sleep, spawn } from '../src/index';
 import { request, TimeoutError } from '../src/http';
-import { resources, selfSigned, settle } from './net-util';
-
-function thrown(fn: () => unknown): NodeJS.ErrnoException {
-  try {
-    fn();
-  } catch (error) {
-    return error as NodeJS.ErrnoException;
-  }
-  throw new Error('did not throw');
-}
+import { resources, selfSigned, settle, thrown } from './net-util';
 
 // A plain Node server (callbacks only) so the client is tested on its own.
 let inFlight = 0;

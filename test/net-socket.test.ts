@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { GreenletExit, joinall, sleep, spawn, Timeout } from '../src/index';
 import { ConcurrentUseError, connect, gethostbyname, listen, Listener, Socket, TimeoutError } from '../src/net';
-import { resources, selfSigned, settle } from './net-util';
+import { resources, selfSigned, settle, thrown } from './net-util';
 
 /** Node's own error for the same failing operation, for comparison. */
 function nodeError(start: (callback: (error: NodeJS.ErrnoException) => void) => void): NodeJS.ErrnoException {
@@ -14,15 +14,6 @@ function nodeError(start: (callback: (error: NodeJS.ErrnoException) => void) => 
   for (let i = 0; i < 200 && caught === undefined; i++) sleep(5);
   if (caught === undefined) throw new Error('no error from Node');
   return caught;
-}
-
-function thrown(fn: () => unknown): NodeJS.ErrnoException {
-  try {
-    fn();
-  } catch (error) {
-    return error as NodeJS.ErrnoException;
-  }
-  throw new Error('did not throw');
 }
 
 let listener: Listener;

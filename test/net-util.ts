@@ -32,6 +32,16 @@ export function settle(before: Record<string, number>): Record<string, number> {
   return left;
 }
 
+/** The error `fn` throws (fails the test if it returns). */
+export function thrown(fn: () => unknown): NodeJS.ErrnoException {
+  try {
+    fn();
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
+  throw new Error('did not throw');
+}
+
 export interface Cert {
   key: Buffer;
   cert: Buffer;

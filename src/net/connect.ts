@@ -4,6 +4,7 @@ import * as tls from 'node:tls';
 
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
 import { Socket } from './socket';
+import { checkPort, toTarget } from './target';
 
 export interface ConnectOptions {
   /** Timeout of the connect and, after it, of every blocking call on the socket (ms). */
@@ -21,12 +22,6 @@ export interface ConnectTarget extends ConnectOptions {
   path?: string;
 }
 
-function checkPort(port: unknown): number {
-  if (typeof port !== 'number') throw new TypeError(`port must be a number, got ${describeValue(port)}`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
-  return port;
-}
-
 /**
  * Connects and returns a blocking-style Socket once the connection is up.
  * `connect(port, host?, options?)` or `connect({ port, host } | { path }, ...)`.
@@ -35,13 +30,7 @@ function checkPort(port: unknown): number {
 export function connect(port: number, host?: string, options?: ConnectOptions): Socket;
 export function connect(target: ConnectTarget): Socket;
 export function connect(portOrTarget: number | ConnectTarget, host?: string, options?: ConnectOptions): Socket {
-  let target: ConnectTarget;
-  if (typeof portOrTarget === 'object' && portOrTarget !== null) {
-    target = portOrTarget;
-  } else {
-    if (host !== undefined && typeof host !== 'string') throw new TypeError(`host must be a string, got ${describeValue(host)}`);
-    target = { ...checkOptions(options, 'options'), port: checkPort(portOrTarget), host };
-  }
+  const target = toTarget(portOrTarget, host, options);
   const timeout = checkTimeout(target.timeout);
   const host_ = target.host ?? (target.path === undefined ? 'localhost' : undefined);
   let where: string;

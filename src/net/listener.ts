@@ -3,11 +3,12 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 import type { Wake } from '../core/block';
-import { checkOptions, checkTimeout, describeValue } from '../core/errors';
+import { checkOptions, checkTimeout } from '../core/errors';
 import { errorMsg, OK } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { closedError, ConcurrentUseError } from './errors';
 import { Socket } from './socket';
+import { toTarget } from './target';
 import { waitIo } from './wait';
 
 export interface ListenOptions {
@@ -138,14 +139,7 @@ export class Listener {
 export function listen(port: number, host?: string, options?: ListenOptions): Listener;
 export function listen(target: ListenTarget): Listener;
 export function listen(portOrTarget: number | ListenTarget, host?: string, options?: ListenOptions): Listener {
-  let target: ListenTarget;
-  if (typeof portOrTarget === 'object' && portOrTarget !== null) {
-    target = portOrTarget;
-  } else {
-    if (typeof portOrTarget !== 'number') throw new TypeError(`port must be a number, got ${describeValue(portOrTarget)}`);
-    if (host !== undefined && typeof host !== 'string') throw new TypeError(`host must be a string, got ${describeValue(host)}`);
-    target = { ...checkOptions(options, 'options'), port: portOrTarget, host };
-  }
+  const target = toTarget(portOrTarget, host, options);
   const secure = target.tls !== undefined;
   const server = secure ? tls.createServer(checkOptions(target.tls, 'tls')) : net.createServer({ allowHalfOpen: true });
   const listener = new Listener(server, secure, target);
