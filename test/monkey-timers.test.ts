@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { createSyncFn } from 'synckit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { getOriginal, isPatched, joinall, patchTimers, spawn, unpatchAll } from '../src/index';
+import { getOriginal, isPatched, joinall, patchTimers, sleep, spawn, unpatchAll } from '../src/index';
 import { hasPatchFrames, inGreenlet, onLoop, outcome } from './monkey-util';
 
 type Wait = (...args: unknown[]) => string;
@@ -91,6 +91,22 @@ describe('timers patch (Atomics.wait)', () => {
       expect(log).toEqual(['call', 'tick 0', 'tick 1', 'tick 2', 'answer answer']);
       const error = inGreenlet(() => outcome(() => syncFn(1, 'fail')));
       expect(error).toMatchObject({ ok: false, error: { message: 'the worker failed on purpose' } });
+    }));
+
+  it('in a root greenlet inside a microtask, falls back to the original instead of hanging', async () => {
+    const g = spawn(() => sleep(30));
+    await Promise.resolve(); // now inside a promise job: no promise could settle under a blocked root
+    expect(Atomics.wait(cell(), 0, 0, 10)).toBe('timed-out');
+    await g.promise;
+  });
+
+  it('in a root greenlet with other greenlets around (from a loop callback), yields to them', () =>
+    onLoop(() => {
+      const log: string[] = [];
+      const g = spawn(() => log.push('greenlet ran'));
+      log.push(`root ${Atomics.wait(cell(), 0, 0, 10)}`);
+      joinall([g]);
+      expect(log).toEqual(['greenlet ran', 'root timed-out']);
     }));
 
   it('keeps tinyevent frames out of error stacks', () =>

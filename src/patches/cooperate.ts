@@ -21,15 +21,32 @@ function othersExist(): boolean {
   return _hubState.queue.length > 0 || engine.stats().started > 0;
 }
 
-/** True if a patched call made now should run its twin and block only this greenlet. */
-export function cooperative(): boolean {
+/**
+ * True if a patched call made now should run its twin and block only this
+ * greenlet. `settlesPromises`: the twin waits on a promise, which a root
+ * greenlet blocked inside a microtask (code after an `await`, an ES module's
+ * top level) could never see settle: V8 runs no nested microtask checkpoint.
+ */
+export function cooperative(settlesPromises = false): boolean {
   const fiber = currentFiber();
   if (loaderDepth.size > 0 && loaderDepth.has(fiber)) return false;
   // inHub() describes the main thread: a greenlet started from a Hub callback may block.
   if (fiber !== root) return true;
   if (inHub()) return false;
   if ((process as { _exiting?: boolean })._exiting === true) return false;
-  return othersExist();
+  if (!othersExist()) return false;
+  return !settlesPromises || microtasksCanRun();
+}
+
+// Runs the pending ticks and microtasks (as the root's wait would at once) and
+// reports whether a microtask could run here, i.e. we are not inside one.
+function microtasksCanRun(): boolean {
+  let ran = false;
+  queueMicrotask(() => {
+    ran = true;
+  });
+  (process as unknown as { _tickCallback(): void })._tickCallback();
+  return ran;
 }
 
 /** Runs `fn` as module-loader code: patched calls inside it use the originals. */

@@ -30,7 +30,7 @@ function wrapDeasync(real: Deasync): Deasync {
   const cooperativeDeasync = function deasync(fn: Fn): Fn {
     const realWrapped = real(fn);
     return function (this: unknown, ...args: unknown[]): unknown {
-      if (!cooperative()) return realWrapped.apply(this, args);
+      if (!cooperative(true)) return realWrapped.apply(this, args); // fn may answer from a promise
       return awaitCallback('deasync(fn)()', realWrapped as (...a: never[]) => unknown, (callback) => {
         fn.apply(this, [...args, callback]);
       });

@@ -130,7 +130,8 @@ function missingAllowed(name: string, args: unknown[], error: unknown): boolean 
 
 function makePatched(name: string, original: Fn, plan: Plan): Fn {
   const patched = function (this: unknown, ...args: unknown[]): unknown {
-    if (!cooperative()) return original.apply(this, args);
+    // fs.cp's callback API runs on promises inside.
+    if (!cooperative(name === 'cpSync')) return original.apply(this, args);
     const step = plan(args);
     if (step === undefined) return callOriginal(original, this, args, patched);
     try {

@@ -123,7 +123,7 @@ async function fetchWire(parts: FetchParts, message: string): Promise<Wire> {
 function wrapSyncFetch(real: Fn & Record<string, unknown>, filename: string): Fn {
   let parts: FetchParts | undefined;
   const syncFetch = function syncFetch(resource: unknown, init: unknown): unknown {
-    if (!cooperative()) return real(resource, init);
+    if (!cooperative(true)) return real(resource, init);
     parts ??= fetchParts(filename);
     const Request = (syncFetch as unknown as { Request: Ctor }).Request;
     const request = parts.serializeRequest(new Request(resource, init));
@@ -159,7 +159,7 @@ function replaceSyncRequest(filename: string): Fn {
   let json: JsonBuffer | undefined;
   let real: Fn | undefined;
   const request = function request(method: unknown, url: unknown, options?: Record<string, unknown>): unknown {
-    if (!cooperative()) {
+    if (!cooperative(true)) {
       real ??= requireReal(filename) as Fn;
       return real(method, url, options);
     }

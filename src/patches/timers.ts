@@ -18,7 +18,7 @@ const MAX_DELAY = 2147483647;
 
 function makeWait(original: Wait): Wait {
   const wait = function wait(this: unknown, ...args: unknown[]): WaitResult {
-    if (!cooperative()) return (original as (...a: unknown[]) => WaitResult).apply(this, args);
+    if (!cooperative(true)) return (original as (...a: unknown[]) => WaitResult).apply(this, args);
     let pending: { async: boolean; value: WaitResult | Promise<WaitResult> };
     try {
       pending = (atomics.waitAsync as (...a: unknown[]) => typeof pending)(...args);
