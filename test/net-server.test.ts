@@ -117,6 +117,33 @@ describe('StreamServer', () => {
     expect(() => server.start()).toThrow(/stopped/);
   });
 
+  it('a handler may stop its own server: the others are killed, it finishes', () => {
+    let server: StreamServer | undefined;
+    const log: string[] = [];
+    server = new StreamServer({ port: 0, host: '127.0.0.1' }, (socket) => {
+      const line = socket.readline().toString();
+      if (line === 'stop\n') {
+        server?.stop({ timeout: 20 });
+        log.push('stopper finished');
+        socket.sendall('stopped\n');
+      } else {
+        try {
+          socket.recv();
+        } finally {
+          log.push('other ended');
+        }
+      }
+    });
+    server.start();
+    const port = portOf(server);
+    const other = connect(port, '127.0.0.1');
+    other.sendall('wait\n');
+    sleep(10);
+    expect(ask(port, 'stop\n')).toBe('stopped\n');
+    expect(log).toEqual(['other ended', 'stopper finished']);
+    other.close();
+  });
+
   it('serveForever() blocks until stop()', () => {
     const server = new StreamServer({ port: 0, host: '127.0.0.1' }, echo);
     const serving = spawn(() => server.serveForever());

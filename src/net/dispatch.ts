@@ -2,6 +2,7 @@
 // (which may not block), bounded by a Pool or a count: past the bound, work
 // waits in a FIFO until a greenlet finishes. Tracks its greenlets for stop().
 import { checkOptions, checkTimeout, describeValue, GreenletExit } from '../core/errors';
+import { currentFiber } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { Greenlet, spawn } from '../core/greenlet';
 import { Pool } from '../core/pool';
@@ -101,7 +102,8 @@ export class Dispatcher {
     this.#stopped = true;
     this.#feeder?.kill(new GreenletExit(), { block: false });
     for (let job = this.#pending.shift(); job !== undefined; job = this.#pending.shift()) job.cancel();
-    const running = [...this.#running];
+    const self = currentFiber();
+    const running = [...this.#running].filter((greenlet) => greenlet !== self); // stop() from a handler spares its caller
     if (running.length > 0 && timeout !== 0) joinall(running, { timeout });
     const left = running.filter((greenlet) => !greenlet.dead);
     if (left.length > 0) killall(left, new GreenletExit(), { timeout: 1000 });
