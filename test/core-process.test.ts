@@ -129,6 +129,7 @@ describe('exit with parked greenlets', () => {
   // [mode, what it does, exit code, stdout after the PARKED marker, stderr pattern]
   const cases: [string, string, number, string, RegExp | null][] = [
     ['normal', 'the program ends normally while greenlets are parked (promise, raw switch)', 0, 'EXIT 0\n', null],
+    ['sleepers-finish', 'sleeping greenlets keep the program alive and finish; parked ones are unwound at exit', 0, 'SLEEPER DONE\nEXIT 0\n', null],
     ['exit-root', 'process.exit(3) from the root keeps the code', 3, 'EXIT 3\n', null],
     ['exit-greenlet', 'process.exit(3) from inside a greenlet keeps the code', 3, 'EXIT FROM GREENLET\nEXIT 3\n', null],
     ['exit-greenlet-blocked-root', 'process.exit(4) from a greenlet while the root is blocked joining it', 4, 'EXIT 4\n', null],

@@ -6,7 +6,7 @@ const { greenlet, getcurrent } = require('tinyevent/greenlet');
 
 const mode = process.argv[2];
 const never = new Promise(() => {});
-const withSleepers = !['normal', 'uncaught-idle'].includes(mode);
+const withSleepers = !['normal', 'uncaught-idle', 'sleepers-finish'].includes(mode);
 
 // Blocked forever on a promise nothing resolves.
 for (let i = 0; i < 3; i++) spawn(() => waitFor(never));
@@ -26,6 +26,25 @@ process.on('exit', (code) => console.log(`EXIT ${code}`));
 switch (mode) {
   case 'normal':
     break; // the script ends; nothing can wake the parked greenlets
+  case 'sleepers-finish':
+    // A sleeping greenlet keeps the process alive (its timer is a Node timer)
+    // and finishes; one parked for good is unwound at exit without running
+    // its finally block (its JavaScript is terminated, not resumed).
+    spawn(() => {
+      try {
+        sleep(100);
+      } finally {
+        console.log('SLEEPER DONE');
+      }
+    });
+    spawn(() => {
+      try {
+        waitFor(never);
+      } finally {
+        console.log('finally of a parked greenlet ran (unexpected)');
+      }
+    });
+    break;
   case 'exit-root':
     process.exit(3);
   case 'exit-greenlet':
