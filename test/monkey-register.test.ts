@@ -51,6 +51,14 @@ describe('register: unmodified programs overlap', () => {
       expect(run.lines.slice(start, end).some((l) => l.startsWith('tick'))).toBe(true);
     });
 
+    it(`HTTP server whose handler blocks, under ${preload.join(' ')}`, async () => {
+      const run = await runNode([...preload, fixture('http-handlers.js')]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(overlapped(run.lines)).toBe(true);
+      expect(run.lines.filter((l) => l.startsWith('done')).sort()).toEqual(['done a', 'done b', 'done c', 'done d']);
+    });
+
     it(`deasync client under ${preload.join(' ')}`, async () => {
       const run = await runNode([...preload, fixture('deasync-client.js')]);
       expect(run.stderr).toBe('');
@@ -59,6 +67,12 @@ describe('register: unmodified programs overlap', () => {
       expect(run.lines.filter((l) => l.startsWith('done')).sort()).toEqual(['done 1 true', 'done 2 true', 'done 3 true']);
     });
   }
+
+  it('HTTP server under plain Node: one handler at a time', async () => {
+    const run = await runNode([fixture('http-handlers.js')]);
+    expect(run.code).toBe(0);
+    expect(run.lines.slice(0, 4)).toEqual(['start a', 'done a', 'start b', 'done b']);
+  });
 
   it('synckit client under plain Node: no tick during the call', async () => {
     const run = await runNode([fixture('synckit-client.js')]);

@@ -1,6 +1,7 @@
 // callbacks (register's default): plain setTimeout / setImmediate / setInterval
-// callbacks each run on a greenlet thread of their own, started at once from
-// the timer (no reordering). A callback that never blocks runs to completion
+// callbacks, and the 'request' handlers of http and https servers, each run on
+// a greenlet thread of their own, started at once from the timer or the
+// emit (no reordering). A callback that never blocks runs to completion
 // before the timer returns, exactly as before; one that blocks (a patched
 // execSync, readFileSync, Atomics.wait...) parks only itself and the loop goes
 // on, so callbacks that block overlap instead of nesting inside each other.
@@ -17,6 +18,8 @@
 // still blocked is skipped.
 import { AsyncResource } from 'node:async_hooks';
 import { syncBuiltinESMExports } from 'node:module';
+import http = require('node:http');
+import https = require('node:https');
 import timers = require('node:timers');
 
 import { currentFiber, ensureThread, Fiber, hub, inHub, root, startFiber } from '../core/fiber';
@@ -132,7 +135,17 @@ function makeScheduler(original: Fn, wrap: (callback: unknown) => unknown): Fn {
   return dressAs(scheduler, original);
 }
 
-/** Runs plain timer callbacks in greenlets of their own; harmless if already done. */
+// A server's 'request' event runs its listeners in one greenlet per request.
+function makeServerEmit(original: Fn): Fn {
+  return function emit(this: http.Server, event: unknown, ...args: unknown[]): unknown {
+    if (event !== 'request') return original.call(this, event, ...args);
+    const listened = this.listenerCount('request') > 0;
+    runInGreenlet(original, this, [event, ...args]);
+    return listened;
+  };
+}
+
+/** Runs plain timer callbacks and server request handlers in greenlets of their own; harmless if already done. */
 export function patchCallbacksModule(): void {
   if (isTargetPatched('callbacks')) return;
   const table: [string, (callback: unknown) => unknown][] = [
@@ -147,8 +160,16 @@ export function patchCallbacksModule(): void {
     if ((globalThis as unknown as Record<string, Fn>)[name] === timersTable[name]) patchItem('globalThis', globalThis, name, replacement);
     patchItem('timers', timers, name, replacement);
   }
+  for (const [moduleName, server] of [
+    ['http.Server.prototype', http.Server.prototype],
+    ['https.Server.prototype', https.Server.prototype],
+  ] as const) {
+    patchItem(moduleName, server, 'emit', makeServerEmit(server.emit as Fn));
+  }
   syncBuiltinESMExports();
   markPatched('callbacks', () => {
+    restoreModule('https.Server.prototype');
+    restoreModule('http.Server.prototype');
     restoreModule('timers');
     restoreModule('globalThis');
     syncBuiltinESMExports();
