@@ -34,22 +34,8 @@ export function hasPatchFrames(error: unknown): boolean {
   return /[/\\](src|dist[/\\]cjs)[/\\]patches[/\\]/.test(stack);
 }
 
-/**
- * Runs `fn` in a plain loop callback and settles with its result. Vitest calls
- * test bodies from promise callbacks, where a root greenlet that blocks can
- * never see a promise settle (no nested microtask checkpoint).
- */
-export function onLoop<T>(fn: () => T): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    setImmediate(() => {
-      try {
-        resolve(fn());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
+// Vitest runs test bodies inside promise jobs: run blocking root code from a loop callback.
+export { onLoop } from './core-util';
 
 /** Starts fixtures/http-server.js in a child process; resolves with its base URL and a stop function. */
 export function startHttpServer(): Promise<{ url: string; stop: () => void }> {

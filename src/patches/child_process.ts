@@ -205,6 +205,17 @@ function checkExecSyncError(ret: SpawnSyncResult, args: unknown[] | undefined, c
   return undefined;
 }
 
+// The common tail of execSync and execFileSync: echo stderr, throw or return stdout.
+function execResult(ret: SpawnSyncResult, inheritStderr: boolean, args: unknown[] | undefined, cmd: string | undefined, caller: Fn): unknown {
+  if (inheritStderr && ret.stderr) process.stderr.write(ret.stderr);
+  const error = checkExecSyncError(ret, args, cmd);
+  if (error) {
+    if (ret.error === undefined) Error.captureStackTrace(error, caller);
+    throw error;
+  }
+  return ret.stdout;
+}
+
 function makeSpawnSync(original: Fn): Fn {
   const spawnSync = function spawnSync(this: unknown, ...args: unknown[]): unknown {
     if (!cooperative()) return original.apply(this, args);
@@ -224,13 +235,7 @@ function makeExecSync(original: Fn): Fn {
     const inheritStderr = !opts.stdio;
     const ret = spawnCooperative(execSync, command, opts, undefined);
     if (ret === undefined) return callOriginal(original, this, args, execSync);
-    if (inheritStderr && ret.stderr) process.stderr.write(ret.stderr);
-    const error = checkExecSyncError(ret, undefined, command);
-    if (error) {
-      if (ret.error === undefined) Error.captureStackTrace(error, execSync);
-      throw error;
-    }
-    return ret.stdout;
+    return execResult(ret, inheritStderr, undefined, command, execSync);
   };
   return execSync;
 }
@@ -257,14 +262,7 @@ function makeExecFileSync(original: Fn): Fn {
     const inheritStderr = !opts.stdio;
     const ret = spawnCooperative(execFileSync, file, args, opts);
     if (ret === undefined) return callOriginal(original, this, all, execFileSync);
-    if (inheritStderr && ret.stderr) process.stderr.write(ret.stderr);
-    const errArgs = [(opts.argv0 as string | undefined) || file, ...(args as unknown[])];
-    const error = checkExecSyncError(ret, errArgs, undefined);
-    if (error) {
-      if (ret.error === undefined) Error.captureStackTrace(error, execFileSync);
-      throw error;
-    }
-    return ret.stdout;
+    return execResult(ret, inheritStderr, [(opts.argv0 as string | undefined) || file, ...(args as unknown[])], undefined, execFileSync);
   };
   return execFileSync;
 }
