@@ -36,7 +36,7 @@ export { RLock } from './core/rlock';
 export { local } from './core/local';
 export type { LocalConstructor } from './core/local';
 export { Group } from './core/group';
-export type { ImapOptions, JoinOptions, KillOptions } from './core/group';
+export type { ImapOptions, JoinOptions, KillOptions, SomeGreenlet } from './core/group';
 export { Pool } from './core/pool';
 export type { AddOptions } from './core/pool';
 export * as net from './net';

@@ -49,7 +49,7 @@ describe('Group', () => {
     expect(gs[0].dead).toBe(true);
     group.killone(spawn(() => 1)); // not a member: left alone
     group.kill();
-    expect(gs.every((g) => g.dead && g.value instanceof GreenletExit)).toBe(true);
+    expect(gs.every((g) => g.dead && (g.value as unknown) instanceof GreenletExit)).toBe(true);
     expect(cleaned).toEqual([1, 2, 3]);
     expect(group.size).toBe(0);
     const slow = group.spawn(() => { try { sleep(10_000); } finally { sleep(20); } });

@@ -7,7 +7,9 @@ import { RawGreenlet } from './raw';
 import { Timeout } from './timeout';
 import { startTimer, TimerHandle } from './timers';
 
-export type LinkCallback<T> = (greenlet: Greenlet<T>) => void;
+// Method syntax makes the parameter bivariant, so Greenlet<T> stays covariant
+// in T: a Greenlet<number> is a Greenlet<unknown> (joinall, Group, arrays).
+export type LinkCallback<T> = { bivarianceHack(greenlet: Greenlet<T>): void }['bivarianceHack'];
 export type ErrorHandler = (error: unknown, greenlet: Greenlet<unknown>) => void;
 
 /** Anything `wait`/`iwait` can wait for. */

@@ -4,7 +4,7 @@ import { checkCount, checkFunction, checkOptions, checkTimeout, describeValue, G
 import { Event } from './event';
 import { Greenlet } from './greenlet';
 import { Queue } from './queue';
-import { getcurrent } from './raw';
+import { getcurrent, RawGreenlet } from './raw';
 import { Deadline } from './waitline';
 
 export interface KillOptions {
@@ -26,6 +26,11 @@ export interface ImapOptions {
 }
 
 type AnyGreenlet = Greenlet<unknown>;
+/**
+ * What the constructors take: any Greenlet<T> (Greenlet is invariant in T, so
+ * Greenlet<unknown> would refuse a Greenlet<number>); checked at run time.
+ */
+export type SomeGreenlet = RawGreenlet<[], unknown>;
 
 function checkGreenlet(value: unknown): AnyGreenlet {
   if (!(value instanceof Greenlet)) throw new TypeError(`expected a Greenlet, got ${describeValue(value)}`);
@@ -44,7 +49,7 @@ export class Group implements Iterable<AnyGreenlet> {
   readonly #empty = new Event();
   readonly #onDeath = (greenlet: AnyGreenlet): void => this.discard(greenlet);
 
-  constructor(greenlets?: Iterable<Greenlet<unknown>>) {
+  constructor(greenlets?: Iterable<SomeGreenlet>) {
     this.#empty.set();
     if (greenlets !== undefined) for (const greenlet of checkIterable<AnyGreenlet>(greenlets)) this.add(greenlet);
   }
@@ -54,12 +59,12 @@ export class Group implements Iterable<AnyGreenlet> {
     return this.#greenlets.size;
   }
 
-  has(greenlet: Greenlet<unknown>): boolean {
-    return this.#greenlets.has(greenlet);
+  has<T>(greenlet: Greenlet<T>): boolean {
+    return this.#greenlets.has(greenlet as unknown as AnyGreenlet);
   }
 
   /** Adds a greenlet; it leaves the group when it dies. */
-  add(greenlet: Greenlet<unknown>): void {
+  add<T>(greenlet: Greenlet<T>): void {
     const g = checkGreenlet(greenlet);
     if (this.#greenlets.has(g)) return;
     this.#greenlets.add(g);
@@ -68,11 +73,12 @@ export class Group implements Iterable<AnyGreenlet> {
   }
 
   /** Removes a greenlet (without killing it). */
-  discard(greenlet: Greenlet<unknown>): void {
-    if (!this.#greenlets.delete(greenlet)) return;
-    greenlet.unlink(this.#onDeath);
+  discard<T>(greenlet: Greenlet<T>): void {
+    const g = greenlet as unknown as AnyGreenlet;
+    if (!this.#greenlets.delete(g)) return;
+    g.unlink(this.#onDeath);
     if (this.#greenlets.size === 0) this.#empty.set();
-    this._onDiscard(greenlet);
+    this._onDiscard(g);
   }
 
   /** @internal Called once a member left (Pool frees its slot). */
@@ -82,7 +88,7 @@ export class Group implements Iterable<AnyGreenlet> {
   spawn<T, A extends unknown[]>(fn: (...args: A) => T, ...args: A): Greenlet<T> {
     checkFunction(fn, 'fn');
     const greenlet = new Greenlet<T>(fn as unknown as (...args: never[]) => T, ...args);
-    this.add(greenlet as AnyGreenlet);
+    this.add(greenlet);
     greenlet.start();
     return greenlet;
   }
@@ -121,7 +127,7 @@ export class Group implements Iterable<AnyGreenlet> {
   }
 
   /** Kills `greenlet` if it is a member. */
-  killone(greenlet: Greenlet<unknown>, error: unknown = new GreenletExit(), options: KillOptions = {}): void {
+  killone<T>(greenlet: Greenlet<T>, error: unknown = new GreenletExit(), options: KillOptions = {}): void {
     const g = checkGreenlet(greenlet);
     if (this.#greenlets.has(g)) g.kill(error, options);
   }

@@ -2,7 +2,7 @@
 // for a free slot.
 import { checkOptions, checkTimeout, describeValue } from './errors';
 import { Greenlet } from './greenlet';
-import { Group } from './group';
+import { Group, SomeGreenlet } from './group';
 import { Full } from './queue';
 import { Semaphore } from './semaphore';
 
@@ -24,16 +24,16 @@ export class Pool extends Group {
   readonly poolSize: number;
   readonly #slots: Semaphore | undefined;
 
-  constructor(size: number = Infinity, greenlets?: Iterable<Greenlet<unknown>>) {
+  constructor(size: number = Infinity, greenlets?: Iterable<SomeGreenlet>) {
     const checked = checkSize(size);
     super();
     this.poolSize = checked;
     this.#slots = checked === Infinity ? undefined : new Semaphore(checked);
-    if (greenlets !== undefined) for (const greenlet of greenlets) this.add(greenlet);
+    if (greenlets !== undefined) for (const greenlet of greenlets) this.add(greenlet as Greenlet<unknown>);
   }
 
   /** Adds a greenlet, waiting for a free slot; throws Full if none came. */
-  override add(greenlet: Greenlet<unknown>, options: AddOptions = {}): void {
+  override add<T>(greenlet: Greenlet<T>, options: AddOptions = {}): void {
     if (!(greenlet instanceof Greenlet)) throw new TypeError(`expected a Greenlet, got ${describeValue(greenlet)}`);
     if (this.has(greenlet)) return;
     const opts = checkOptions(options, 'options');
