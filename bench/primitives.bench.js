@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// Primitives: Event and Queue hand-offs between two greenlets, and 1,000,000
+// items through a Queue(100), each beside async/await doing the same work with
+// promises in the same process. Run: node --expose-gc bench/primitives.bench.js
+// (BENCH_SCALE=0.1 for a quick run).
+'use strict';
+const te = require('..');
+
+const scale = Number(process.env.BENCH_SCALE || 1);
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+const fmt = (n, digits = 2) => n.toFixed(digits);
+const rows = [];
+const row = (what, tinyevent, baseline, target) => rows.push({ what, tinyevent, baseline, target });
+const best = (n, fn) => Math.min(...Array.from({ length: n }, fn));
+
+// ------------------------------------------------------------- async baselines
+
+/** The promise equivalent of an Event: set() resolves whoever waits. */
+class AsyncEvent {
+  constructor() {
+    this.flag = false;
+    this.waiters = [];
+  }
+  set() {
+    this.flag = true;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+  clear() {
+    this.flag = false;
+  }
+  wait() {
+    return this.flag ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/** A simple bounded promise queue: put awaits a free slot, get awaits an item. */
+class AsyncQueue {
+  constructor(maxsize = Infinity) {
+    this.maxsize = maxsize;
+    this.items = [];
+    this.getters = [];
+    this.putters = [];
+  }
+  async put(item) {
+    while (this.items.length >= this.maxsize) await new Promise((resolve) => this.putters.push(resolve));
+    this.items.push(item);
+    if (this.getters.length > 0) this.getters.shift()();
+  }
+  async get() {
+    while (this.items.length === 0) await new Promise((resolve) => this.getters.push(resolve));
+    const item = this.items.shift();
+    if (this.putters.length > 0) this.putters.shift()();
+    return item;
+  }
+}
+
+// ------------------------------------------------------------- hand-offs
+
+function eventPingPong(rounds) {
+  const ping = new te.Event();
+  const pong = new te.Event();
+  const a = te.spawn(() => {
+    for (let i = 0; i < rounds; i++) {
+      ping.set();
+      pong.wait();
+      pong.clear();
+    }
+  });
+  const b = te.spawn(() => {
+    for (let i = 0; i < rounds; i++) {
+      ping.wait();
+      ping.clear();
+      pong.set();
+    }
+  });
+  const t0 = now();
+  te.joinall([a, b]);
+  return ((now() - t0) * 1e3) / (rounds * 2); // µs per hand-off
+}
+
+async function asyncEventPingPong(rounds) {
+  const ping = new AsyncEvent();
+  const pong = new AsyncEvent();
+  const t0 = now();
+  await Promise.all([
+    (async () => {
+      for (let i = 0; i < rounds; i++) {
+        ping.set();
+        await pong.wait();
+        pong.clear();
+      }
+    })(),
+    (async () => {
+      for (let i = 0; i < rounds; i++) {
+        await ping.wait();
+        ping.clear();
+        pong.set();
+      }
+    })(),
+  ]);
+  return ((now() - t0) * 1e3) / (rounds * 2);
+}
+
+function queuePingPong(rounds) {
+  const there = new te.Queue();
+  const back = new te.Queue();
+  const a = te.spawn(() => {
+    for (let i = 0; i < rounds; i++) {
+      there.put(i);
+      back.get();
+    }
+  });
+  const b = te.spawn(() => {
+    for (let i = 0; i < rounds; i++) back.put(there.get());
+  });
+  const t0 = now();
+  te.joinall([a, b]);
+  return ((now() - t0) * 1e3) / (rounds * 2);
+}
+
+async function asyncQueuePingPong(rounds) {
+  const there = new AsyncQueue();
+  const back = new AsyncQueue();
+  const t0 = now();
+  await Promise.all([
+    (async () => {
+      for (let i = 0; i < rounds; i++) {
+        await there.put(i);
+        await back.get();
+      }
+    })(),
+    (async () => {
+      for (let i = 0; i < rounds; i++) await back.put(await there.get());
+    })(),
+  ]);
+  return ((now() - t0) * 1e3) / (rounds * 2);
+}
+
+// ------------------------------------------------------------- throughput
+
+function queueThroughput(items) {
+  const q = new te.Queue(100);
+  let sum = 0;
+  const producer = te.spawn(() => {
+    for (let i = 0; i < items; i++) q.put(i);
+  });
+  const consumer = te.spawn(() => {
+    for (let i = 0; i < items; i++) sum += q.get();
+  });
+  const t0 = now();
+  te.joinall([producer, consumer]);
+  const ms = now() - t0;
+  if (sum !== (items * (items - 1)) / 2) throw new Error('queue lost items');
+  return items / (ms / 1000);
+}
+
+async function asyncQueueThroughput(items) {
+  const q = new AsyncQueue(100);
+  let sum = 0;
+  const t0 = now();
+  await Promise.all([
+    (async () => {
+      for (let i = 0; i < items; i++) await q.put(i);
+    })(),
+    (async () => {
+      for (let i = 0; i < items; i++) sum += await q.get();
+    })(),
+  ]);
+  const ms = now() - t0;
+  if (sum !== (items * (items - 1)) / 2) throw new Error('async queue lost items');
+  return items / (ms / 1000);
+}
+
+function lockUncontended(rounds) {
+  const lock = new te.Lock();
+  const t0 = now();
+  for (let i = 0; i < rounds; i++) {
+    lock.acquire();
+    lock.release();
+  }
+  return ((now() - t0) * 1e6) / rounds; // ns
+}
+
+async function main() {
+  const hand = Math.round(100000 * scale);
+  const items = Math.round(1000000 * scale);
+
+  eventPingPong(hand / 10); // warm up
+  const ev = best(3, () => eventPingPong(hand));
+  const evAsync = Math.min(await asyncEventPingPong(hand), await asyncEventPingPong(hand));
+  row('Event hand-off between two greenlets (µs)', fmt(ev), `${fmt(evAsync)} (async/await + promise event)`, '<= 3');
+
+  queuePingPong(hand / 10);
+  const qp = best(3, () => queuePingPong(hand));
+  const qpAsync = Math.min(await asyncQueuePingPong(hand), await asyncQueuePingPong(hand));
+  row('Queue ping-pong hand-off (µs)', fmt(qp), `${fmt(qpAsync)} (async/await + promise queue)`, '<= 3');
+
+  queueThroughput(items / 10);
+  const tp = Math.max(queueThroughput(items), queueThroughput(items));
+  const tpAsync = Math.max(await asyncQueueThroughput(items), await asyncQueueThroughput(items));
+  row(`${items.toLocaleString('en')} items through Queue(100), 1 producer -> 1 consumer (items/s)`, Math.round(tp).toLocaleString('en'), `${Math.round(tpAsync).toLocaleString('en')} (async/await + promise queue)`, '>= 500,000');
+
+  const lk = best(3, () => lockUncontended(1000000));
+  row('Lock acquire + release, uncontended (ns)', fmt(lk, 0), '-', '-');
+
+  console.table(rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
