@@ -1,3 +1,5 @@
+import childProcess from 'node:child_process';
+import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -26,7 +28,21 @@ type Request = (method: string, url: string, options?: Record<string, unknown>) 
 const requireHere = createRequire(__filename);
 // Loaded before patching: these are the real packages, for side-by-side runs.
 const realFetch = requireHere('sync-fetch') as Fetch;
-const realRequest = requireHere('sync-request') as Request;
+// The real sync-request starts a sync-rpc server process; catch it to stop it afterwards.
+const rpcServers: childProcess.ChildProcess[] = [];
+const realRequest = ((): Request => {
+  const spawnChild = childProcess.spawn;
+  childProcess.spawn = ((...args: Parameters<typeof spawnChild>) => {
+    const child = spawnChild(...args);
+    rpcServers.push(child);
+    return child;
+  }) as typeof spawnChild;
+  try {
+    return requireHere('sync-request') as Request;
+  } finally {
+    childProcess.spawn = spawnChild;
+  }
+})();
 let server: { url: string; stop: () => void };
 // Nothing listens on port 1 (privileged): a reliable ECONNREFUSED.
 const closedPort = 1;
@@ -38,6 +54,8 @@ beforeAll(async () => {
 afterAll(() => {
   unpatchAll();
   server.stop();
+  http.globalAgent.destroy(); // idle keep-alive sockets of the in-process clients
+  for (const child of rpcServers) child.kill();
 });
 
 const dateless = (headers: Record<string, unknown>): Record<string, unknown> => {
