@@ -110,6 +110,19 @@ describe('Group', () => {
     expect(group.join({ timeout: 1000 })).toBe(true);
   });
 
+  it('start adds an unstarted greenlet; mapAsync; a Group is never full', () => {
+    const group = new Group();
+    const g = new Greenlet(() => 'started');
+    group.start(g);
+    expect(group.has(g)).toBe(true);
+    expect(g.get()).toBe('started');
+    const mapped = group.mapAsync((n: number) => n + 1, [1, 2]);
+    expect(mapped.get()).toEqual([2, 3]);
+    expect(group.full()).toBe(false);
+    expect(group.waitAvailable(5)).toBe(Infinity);
+    expect(() => group.waitAvailable(-1)).toThrow(RangeError);
+  });
+
   it('apply waits for the result; runs inline from a member', () => {
     const group = new Group();
     expect(group.apply((a: number, b: number) => a * b, [6, 7])).toBe(42);

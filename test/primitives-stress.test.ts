@@ -4,7 +4,7 @@
 // TINYEVENT_STRESS_MS sets how long each scenario runs.
 import { describe, expect, it } from 'vitest';
 import {
-  BoundedSemaphore, Channel, Empty, Full, Greenlet, GreenletExit, JoinableQueue, killall, LifoQueue, PriorityQueue, Queue, sleep, spawn, Timeout,
+  BoundedSemaphore, Channel, Empty, Full, Greenlet, GreenletExit, JoinableQueue, killall, LifoQueue, Pool, PriorityQueue, Queue, sleep, spawn, Timeout,
 } from '../src/index';
 import { prng, quietly } from './primitives-util';
 
@@ -199,6 +199,60 @@ describe('stress: nothing lost or duplicated under kills and timeouts', () => {
     for (let i = 0; i < permits; i++) expect(sem.acquire({ blocking: false })).toBe(true);
     expect(sem.acquire({ blocking: false })).toBe(false);
     expect(acquired).toBeGreaterThan(50);
+    expect(kills).toBeGreaterThan(10);
+  });
+
+  it('Pool(3): never more than 3 members, every slot freed', () => {
+    const c = chaos(SEED + 200);
+    const pool = new Pool(3);
+    let running = 0;
+    let most = 0;
+    let done = 0;
+    const problems: unknown[] = [];
+    const task = (): void => {
+      running++;
+      most = Math.max(most, running);
+      try {
+        sleep(c.pick(2));
+        done++;
+      } finally {
+        running--;
+      }
+    };
+    const spawner = (): void => {
+      for (;;) {
+        const r = c.rand();
+        try {
+          if (r < 0.15) Timeout.run(c.pick(3), () => pool.spawn(task));
+          else if (r < 0.3) {
+            const g = new Greenlet(task);
+            pool.add(g, c.waitOptions());
+            g.start();
+          }
+          else pool.spawn(task);
+        } catch (e) {
+          if (!(e instanceof Timeout || e instanceof Full)) {
+            if (!(e instanceof GreenletExit)) problems.push(e);
+            throw e;
+          }
+        }
+        if (c.rand() < 0.2) {
+          const members = Array.from(pool);
+          if (members.length > 0) members[c.pick(members.length)].kill(new GreenletExit(), { block: false });
+        }
+      }
+    };
+    let kills = 0;
+    const failures = quietly(() => {
+      kills = churn(c, 4, () => spawn(spawner)).kills;
+      pool.kill(new GreenletExit(), { timeout: 2000 });
+    });
+    expect(problems).toEqual([]);
+    expect(failures).toEqual([]);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(pool.size).toBe(0);
+    expect(pool.freeCount()).toBe(3);
+    expect(done).toBeGreaterThan(50);
     expect(kills).toBeGreaterThan(10);
   });
 });

@@ -2,7 +2,7 @@
 // Greenlets leave it when they die (a link, run on the Hub).
 import { checkCount, checkFunction, checkOptions, checkTimeout, describeValue, GreenletExit } from './errors';
 import { Event } from './event';
-import { Greenlet } from './greenlet';
+import { Greenlet, spawn } from './greenlet';
 import { Queue } from './queue';
 import { getcurrent, RawGreenlet } from './raw';
 import { Deadline } from './waitline';
@@ -84,12 +84,28 @@ export class Group implements Iterable<AnyGreenlet> {
   /** @internal Called once a member left (Pool frees its slot). */
   protected _onDiscard(_greenlet: AnyGreenlet): void {}
 
+  /** Adds a greenlet that was created but not started, and starts it. */
+  start<T>(greenlet: Greenlet<T>): void {
+    this.add(greenlet);
+    greenlet.start();
+  }
+
+  /** A Group never runs out of room (Pool overrides this). */
+  full(): boolean {
+    return false;
+  }
+
+  /** Returns at once for a Group (Pool waits for a free slot); the free slots. */
+  waitAvailable(timeout?: number): number {
+    checkTimeout(timeout);
+    return Infinity;
+  }
+
   /** Creates a greenlet running `fn(...args)`, adds it and starts it. */
   spawn<T, A extends unknown[]>(fn: (...args: A) => T, ...args: A): Greenlet<T> {
     checkFunction(fn, 'fn');
     const greenlet = new Greenlet<T>(fn as unknown as (...args: never[]) => T, ...args);
-    this.add(greenlet);
-    greenlet.start();
+    this.start(greenlet);
     return greenlet;
   }
 
@@ -152,6 +168,13 @@ export class Group implements Iterable<AnyGreenlet> {
   /** `fn(item)` for every item, each in a member greenlet; the results in order. */
   map<I, R>(fn: (item: I) => R, iterable: Iterable<I>): R[] {
     return Array.from(this.imap(fn, iterable));
+  }
+
+  /** map() in a new greenlet (not a member): its value is the array. */
+  mapAsync<I, R>(fn: (item: I) => R, iterable: Iterable<I>): Greenlet<R[]> {
+    checkFunction(fn, 'fn');
+    checkIterable<I>(iterable);
+    return spawn(() => this.map(fn, iterable));
   }
 
   /** Like map, yielding results in order as they come; a failure is thrown here. */

@@ -54,13 +54,13 @@ export class Pool extends Group {
   }
 
   /** True if spawn() would wait. */
-  full(): boolean {
+  override full(): boolean {
     return this.#slots !== undefined && this.#slots.locked();
   }
 
   /** Waits until a slot is free (without taking it); returns freeCount(), 0 after a timeout. */
-  waitAvailable(timeout?: number): number {
-    if (this.#slots === undefined) return Infinity;
+  override waitAvailable(timeout?: number): number {
+    if (this.#slots === undefined) return super.waitAvailable(timeout);
     return this.#slots.wait(timeout);
   }
 
