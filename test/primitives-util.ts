@@ -1,21 +1,9 @@
 // Helpers shared by the primitives tests.
-import { setErrorHandler } from '../src/index';
+export { collectFailures as quietly } from './core-util';
 
 /** How many Node timers are alive now. */
 export function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-}
-
-/** Runs `fn` with greenlet failure reports collected instead of printed; returns them. */
-export function quietly(fn: () => void): unknown[] {
-  const failures: unknown[] = [];
-  setErrorHandler((error) => void failures.push(error));
-  try {
-    fn();
-  } finally {
-    setErrorHandler(null);
-  }
-  return failures;
 }
 
 /** Runs `fn` and returns what it threw (fails if it returned). */

@@ -1,8 +1,7 @@
 // gevent's RLock: a lock its owner greenlet may acquire again; each acquire
 // needs its release, and only the owner may release.
-import { checkFunction } from './errors';
 import { currentFiber, Fiber } from './fiber';
-import { AcquireOptions, Lock, releaser } from './semaphore';
+import { AcquireOptions, holdLock, Lock, runLocked } from './semaphore';
 
 export class RLock {
   readonly #lock = new Lock();
@@ -40,20 +39,14 @@ export class RLock {
     return this.#count > 0 && this.#owner === currentFiber();
   }
 
+  /** acquire(), fn(), release() even if fn throws; returns what fn returns. */
   run<R>(fn: () => R): R {
-    checkFunction(fn, 'fn');
-    this.acquire();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return runLocked(this, fn);
   }
 
   /** acquire(), and a handle whose dispose releases: `using _ = rlock.hold()`. */
   hold(): Disposable {
-    this.acquire();
-    return releaser(() => this.release());
+    return holdLock(this);
   }
 
   toString(): string {

@@ -18,12 +18,29 @@ function checkPermits(value: unknown): number {
   return value;
 }
 
-/** @internal A Disposable that calls `release` once. */
-export function releaser(release: () => void): Disposable {
+interface Acquirable {
+  acquire(): boolean;
+  release(): void;
+}
+
+/** @internal acquire(), fn(), release() even if fn throws. */
+export function runLocked<R>(lock: Acquirable, fn: () => R): R {
+  checkFunction(fn, 'fn');
+  lock.acquire();
+  try {
+    return fn();
+  } finally {
+    lock.release();
+  }
+}
+
+/** @internal acquire(), and a Disposable whose first dispose releases. */
+export function holdLock(lock: Acquirable): Disposable {
+  lock.acquire();
   let held = true;
   return {
     [Symbol.dispose]: () => {
-      if (held) release();
+      if (held) lock.release();
       held = false;
     },
   };
@@ -94,19 +111,12 @@ export class Semaphore extends Linkable<Semaphore> {
 
   /** acquire(), fn(), release() even if fn throws; returns what fn returns. */
   run<R>(fn: () => R): R {
-    checkFunction(fn, 'fn');
-    this.acquire();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return runLocked(this, fn);
   }
 
   /** acquire(), and a handle whose dispose releases: `using _ = sem.hold()`. */
   hold(): Disposable {
-    this.acquire();
-    return releaser(() => this.release());
+    return holdLock(this);
   }
 
   override toString(): string {
