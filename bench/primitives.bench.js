@@ -80,6 +80,27 @@ function eventPingPong(rounds) {
   return ((now() - t0) * 1e3) / (rounds * 2); // µs per hand-off
 }
 
+function rootEventPingPong(rounds) {
+  // The root greenlet (top-level code) on one side: two threads instead of three.
+  const ping = new te.Event();
+  const pong = new te.Event();
+  const b = te.spawn(() => {
+    for (let i = 0; i < rounds; i++) {
+      ping.wait();
+      ping.clear();
+      pong.set();
+    }
+  });
+  const t0 = now();
+  for (let i = 0; i < rounds; i++) {
+    ping.set();
+    pong.wait();
+    pong.clear();
+  }
+  b.join();
+  return ((now() - t0) * 1e3) / (rounds * 2);
+}
+
 async function asyncEventPingPong(rounds) {
   const ping = new AsyncEvent();
   const pong = new AsyncEvent();
@@ -191,6 +212,9 @@ async function main() {
   const ev = best(3, () => eventPingPong(hand));
   const evAsync = Math.min(await asyncEventPingPong(hand), await asyncEventPingPong(hand));
   row('Event hand-off between two greenlets (µs)', fmt(ev), `${fmt(evAsync)} (async/await + promise event)`, '<= 3');
+
+  const evRoot = best(3, () => rootEventPingPong(hand));
+  row('Event hand-off, root <-> one greenlet (µs)', fmt(evRoot), `${fmt(evAsync)} (async/await + promise event)`, '-');
 
   queuePingPong(hand / 10);
   const qp = best(3, () => queuePingPong(hand));
