@@ -71,20 +71,20 @@ export class WaitLine {
    */
   wait(label: string, timeout: number | undefined, front = false, onJoin?: () => void): boolean {
     const waiter: Waiter = { prev: undefined, next: undefined, wake: undefined, woken: false };
-    const result = block(label, timeout, (wake) => {
-      waiter.wake = wake;
-      this.#insert(waiter, front);
-      onJoin?.();
-      return () => {
-        if (waiter.woken) this.#reserved--;
-        else this.#remove(waiter);
-      };
-    });
-    if (result === TIMED_OUT) return false;
     try {
+      const result = block(label, timeout, (wake) => {
+        waiter.wake = wake;
+        this.#insert(waiter, front);
+        onJoin?.();
+        return () => {
+          if (waiter.woken) this.#reserved--;
+          else this.#remove(waiter);
+        };
+      });
+      if (result === TIMED_OUT) return false;
       unwrap(result);
     } catch (error) {
-      this.pump(); // pass on whatever was reserved for this waiter
+      this.pump(); // killed (or LoopExit): pass on whatever was reserved for this waiter
       throw error;
     }
     return true;
