@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Channel, Empty, Full, GreenletExit, JoinableQueue, LifoQueue, PriorityQueue, Queue, sleep, spawn, StopIteration, Timeout,
+  BlockingSwitchOutError, Channel, Event, Empty, Full, GreenletExit, JoinableQueue, LifoQueue, PriorityQueue, Queue, sleep, spawn, StopIteration, Timeout,
 } from '../src/index';
 import { activeTimers, thrown } from './primitives-util';
 
@@ -95,6 +95,35 @@ describe('Queue', () => {
     q.put(3);
     for (const g of gs) g.join();
     expect(got).toEqual(['a1', 'b2', 'c3']);
+  });
+
+  it('a getter that times out in the middle of the line keeps the others in order', () => {
+    const q = new Queue<number>();
+    const got: string[] = [];
+    const a = spawn(() => got.push(`a${q.get()}`));
+    const b = spawn(() => thrown(() => q.get({ timeout: 1 })));
+    const c = spawn(() => got.push(`c${q.get()}`));
+    expect(b.get()).toBeInstanceOf(Empty);
+    q.put(1);
+    q.put(2);
+    a.join();
+    c.join();
+    expect(got).toEqual(['a1', 'c2']);
+  });
+
+  it('non-blocking calls work inside a link callback; blocking there throws', () => {
+    const q = new Queue<number>(1);
+    const event = new Event();
+    const seen: unknown[] = [];
+    event.rawlink(() => {
+      q.putNowait(1);
+      seen.push(thrown(() => q.put(2)));
+      seen.push(q.getNowait());
+    });
+    event.set();
+    sleep(0);
+    expect(seen[0]).toBeInstanceOf(BlockingSwitchOutError);
+    expect(seen[1]).toBe(1);
   });
 
   it('serves putters first come, first served', () => {
