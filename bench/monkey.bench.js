@@ -18,16 +18,13 @@ const te = require('..');
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
-const gc = () => global.gc && global.gc();
 
 function timeSync(fn) {
-  gc();
   const t = now();
   fn();
   return now() - t;
 }
 async function timeAsync(fn) {
-  gc();
   const t = now();
   await fn();
   return now() - t;
