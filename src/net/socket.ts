@@ -5,7 +5,7 @@ import type * as net from 'node:net';
 
 import type { Wake } from '../core/block';
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
-import { OK } from '../core/fiber';
+import { OK, onMainThread } from '../core/fiber';
 import { closedError, ConcurrentUseError } from './errors';
 import { waitIo } from './wait';
 
@@ -48,6 +48,7 @@ export class Socket {
   /** Node closed the socket ('close': after any 'error'). */
   #nodeClosed = false;
   #paused = false;
+  #corked = false;
   #timeout: number | undefined;
   #reader: Wake | undefined;
   #writer: Wake | undefined;
@@ -247,6 +248,26 @@ export class Socket {
   }
 
   /**
+   * In a greenlet, writes are corked until the Hub next runs its ticks, so the
+   * write syscall happens on the main thread once the greenlet yields: a
+   * greenlet's syscalls would otherwise run while the Hub spins waiting for it.
+   */
+  #write(buffer: Buffer): void {
+    if (!this.#corked && !onMainThread()) {
+      this.#corked = true;
+      this.#sock.cork();
+      process.nextTick(this.#uncork);
+    }
+    this.#sock.write(buffer);
+  }
+
+  readonly #uncork = (): void => {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#sock.uncork();
+  };
+
+  /**
    * Queues as much of `data` as the write buffer has room for (at least one
    * byte, waiting for room if there is none) and returns how many bytes it took.
    */
@@ -257,7 +278,7 @@ export class Socket {
     this.#waitWritable('send()');
     const room = Math.max(1, this.#sock.writableHighWaterMark - this.#sock.writableLength);
     const part = buffer.length <= room ? buffer : buffer.subarray(0, room);
-    this.#sock.write(part);
+    this.#write(part);
     return part.length;
   }
 
@@ -266,7 +287,7 @@ export class Socket {
     const buffer = toBuffer(data, 'data');
     this.#checkWritable('sendall()');
     if (buffer.length === 0) return;
-    this.#sock.write(buffer);
+    this.#write(buffer);
     this.#waitWritable('sendall()');
   }
 
@@ -283,6 +304,7 @@ export class Socket {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#uncork();
     this.#chunks = [];
     this.#buffered = 0;
     const sock = this.#sock;
