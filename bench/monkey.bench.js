@@ -72,7 +72,7 @@ async function main() {
   });
   const execAwait = await timeAsync(() => Promise.all(Array.from({ length: 20 }, () => execAsync('sleep 0.2'))));
   te.patchAll();
-  const execGreen = await bestOf(2, () => greenlets(20, () => childProcess.execSync('sleep 0.2')));
+  const execGreen = await bestOf(3, () => greenlets(20, () => childProcess.execSync('sleep 0.2')));
   te.unpatchAll();
   report(
     '20 x execSync("sleep 0.2")',
