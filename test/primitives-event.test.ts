@@ -170,10 +170,16 @@ describe('wait, iwait and joinall with events', () => {
   it('wait with count 1 returns the first ready; iwait yields in readiness order', () => {
     const a = new Event();
     const b = new AsyncResult<number>();
-    const g = spawn(() => { sleep(5); return 'g'; });
-    spawn(() => { b.set(1); sleep(1); a.set(); });
+    const go = new Event();
+    const g = spawn(() => { go.wait(); return 'g'; });
+    spawn(() => b.set(1));
     expect(wait([a, b, g], { count: 1 })).toEqual([b]);
-    const order = Array.from(iwait([g, a, b]));
+    const order: unknown[] = [];
+    for (const ready of iwait<Event | AsyncResult<number> | Greenlet<string>>([g, a, b])) {
+      order.push(ready);
+      if (ready === b) a.set();
+      else if (ready === a) go.set();
+    }
     expect(order).toEqual([b, a, g]);
   });
 
