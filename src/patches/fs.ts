@@ -129,9 +129,13 @@ function missingAllowed(name: string, args: unknown[], error: unknown): boolean 
 }
 
 function makePatched(name: string, original: Fn, plan: Plan): Fn {
-  const patched = function (this: unknown, ...args: unknown[]): unknown {
-    // fs.cp's callback API runs on promises inside.
-    if (!cooperative(name === 'cpSync')) return original.apply(this, args);
+  const settlesPromises = name === 'cpSync'; // fs.cp's callback API runs on promises inside
+  const patched = function (this: unknown): unknown {
+    // `arguments`, not a rest parameter: the plain path stays as cheap as a direct call.
+    // eslint-disable-next-line prefer-rest-params
+    if (!cooperative(settlesPromises)) return original.apply(this, arguments as unknown as unknown[]);
+    // eslint-disable-next-line prefer-rest-params
+    const args = Array.prototype.slice.call(arguments) as unknown[];
     const step = plan(args);
     if (step === undefined) return callOriginal(original, this, args, patched);
     try {
@@ -160,8 +164,11 @@ function withoutPath(error: unknown, caller: Fn): void {
 }
 
 function makeExists(original: Fn): Fn {
-  const patched = function existsSync(this: unknown, ...args: unknown[]): unknown {
-    if (!cooperative()) return original.apply(this, args);
+  const patched = function existsSync(this: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    if (!cooperative()) return original.apply(this, arguments as unknown as unknown[]);
+    // eslint-disable-next-line prefer-rest-params
+    const args = Array.prototype.slice.call(arguments) as unknown[];
     try {
       return viaTwin(
         'fs.existsSync()',
