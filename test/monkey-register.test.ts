@@ -122,6 +122,18 @@ describe('register: options and behaviour', () => {
     }
   });
 
+  it('process.exit from a timer callback, before or after blocking, exits with its code', async () => {
+    const early = await runNode(['-r', 'tinyevent/register', '-e', "process.on('exit', (c) => console.log('exit', c)); setTimeout(() => process.exit(3), 5); setTimeout(() => console.log('never'), 2000);"]);
+    expect([early.code, early.stdout.trim()]).toEqual([3, 'exit 3']);
+    const late = await runNode([
+      '-r',
+      'tinyevent/register',
+      '-e',
+      "const { execSync } = require('child_process'); setTimeout(() => { execSync('sleep 0.05'); process.exit(4); }, 5); setTimeout(() => { execSync('sleep 2'); console.log('never'); }, 5);",
+    ]);
+    expect([late.code, late.stdout, late.stderr]).toEqual([4, '', '']);
+  });
+
   it('timer callbacks keep this, arguments, clearTimeout and promisify', async () => {
     const script = `
       const { promisify } = require('util');
