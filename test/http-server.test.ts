@@ -220,13 +220,15 @@ describe('http.createServer', () => {
   });
 
   it('close() waits for handlers up to its timeout, then kills them; nothing is left', () => {
+    let started = false;
     const server = createServer((_req, res) => {
+      started = true;
       sleep(60_000);
       res.end('never');
     });
     const { port } = listen(server, 0, '127.0.0.1') as nodeNet.AddressInfo;
     const client = spawn(() => raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-    sleep(30);
+    while (!started) sleep(5);
     close(server, { timeout: 50 });
     expect(client.get()).toBe(''); // the connection was dropped
     expect(server.listening).toBe(false);

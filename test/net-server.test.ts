@@ -119,6 +119,7 @@ describe('StreamServer', () => {
 
   it('a handler may stop its own server: the others are killed, it finishes', () => {
     let server: StreamServer | undefined;
+    let waiting = false;
     const log: string[] = [];
     server = new StreamServer({ port: 0, host: '127.0.0.1' }, (socket) => {
       const line = socket.readline().toString();
@@ -127,6 +128,7 @@ describe('StreamServer', () => {
         log.push('stopper finished');
         socket.sendall('stopped\n');
       } else {
+        waiting = true;
         try {
           socket.recv();
         } finally {
@@ -138,7 +140,7 @@ describe('StreamServer', () => {
     const port = portOf(server);
     const other = connect(port, '127.0.0.1');
     other.sendall('wait\n');
-    sleep(10);
+    while (!waiting) sleep(5);
     expect(ask(port, 'stop\n')).toBe('stopped\n');
     expect(log).toEqual(['other ended', 'stopper finished']);
     other.close();
@@ -147,7 +149,7 @@ describe('StreamServer', () => {
   it('serveForever() blocks until stop()', () => {
     const server = new StreamServer({ port: 0, host: '127.0.0.1' }, echo);
     const serving = spawn(() => server.serveForever());
-    sleep(10);
+    while (!server.started) sleep(5);
     expect(ask(portOf(server), 'x\n')).toBe('x\n');
     expect(serving.dead).toBe(false);
     server.stop();
