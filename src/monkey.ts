@@ -9,11 +9,15 @@
 // other greenlets exist; never inside Hub callbacks, while a module loads
 // (require() reads files with fs.readFileSync), or while the process exits:
 // there it calls the original. Results, errors and options are the originals'.
+import { createRequire, isBuiltin } from 'node:module';
+import * as path from 'node:path';
+
 import { checkOptions } from './core/errors';
 import { patchCallbacksModule } from './patches/callbacks';
 import { patchChildProcessModule } from './patches/child_process';
 import { patchDeasyncModule } from './patches/deasync';
 import { FS_LEFT_ALONE, patchFsModule } from './patches/fs';
+import { realExports } from './patches/modhook';
 import { patchNetModule } from './patches/net';
 import { isTargetPatched, savedOriginal, Target, unmark } from './patches/registry';
 import { patchTimersModule } from './patches/timers';
@@ -111,15 +115,20 @@ export function isPatched(target: Target): boolean {
 
 /**
  * The original of `moduleName.name` saved by a patch ('fs', 'child_process',
- * 'Atomics', 'timers', 'globalThis'), or the live value when it is not patched.
+ * 'Atomics', 'timers', 'globalThis'), or of a hooked package ('deasync',
+ * 'sync-fetch', 'sync-request', resolved from the working directory; name
+ * 'default' is the package's export itself). Unpatched items: the live value.
  */
 export function getOriginal(moduleName: string, name: string): unknown {
   const saved = savedOriginal(moduleName, name);
   if (saved !== undefined) return saved;
   if (moduleName === 'Atomics') return (Atomics as unknown as Record<string, unknown>)[name];
   if (moduleName === 'globalThis') return (globalThis as unknown as Record<string, unknown>)[name];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(moduleName) as Record<string, unknown>)[name];
+  const from = createRequire(path.join(process.cwd(), 'index.js'));
+  const live = from(moduleName) as Record<string, unknown>;
+  if (isBuiltin(moduleName)) return live[name];
+  const real = realExports(live, from.resolve(moduleName)) as Record<string, unknown>;
+  return name === 'default' ? real : real[name];
 }
 
 /** Undoes every patch. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { isPatched, joinall, patchDeasync, sleep, spawn, unpatchAll } from '../src/index';
+import { getOriginal, isPatched, joinall, patchDeasync, sleep, spawn, unpatchAll } from '../src/index';
 import { inGreenlet, onLoop, outcome } from './monkey-util';
 
 interface Deasync {
@@ -25,6 +25,8 @@ describe('deasync patch', () => {
       expect(patched).not.toBe(real);
       patchDeasync();
       expect(load()).toBe(patched);
+      expect(getOriginal('deasync', 'sleep')).toBe(real.sleep);
+      expect(getOriginal('deasync', 'default')).toBe(real);
       unpatchAll();
       expect(load()).toBe(real);
       patchDeasync();

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { isPatched, joinall, patchNet, spawn, unpatchAll } from '../src/index';
+import { getOriginal, isPatched, joinall, patchNet, spawn, unpatchAll } from '../src/index';
 import { errorFields, onLoop, startHttpServer } from './monkey-util';
 
 // The root awaits instead of blocking: while the root greenlet blocks, Node's
@@ -85,6 +85,7 @@ describe('net patch: sync-fetch in-process', () => {
       expect(patched).not.toBe(realFetch);
       expect(patched.Response).toBe(realFetch.Response);
       expect(patched.FetchError).toBe(realFetch.FetchError);
+      expect(getOriginal('sync-fetch', 'default')).toBe(realFetch);
     }));
 
   it('gives the same responses and errors as the real package', async () => {

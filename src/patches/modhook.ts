@@ -97,6 +97,13 @@ export function brand<T extends object>(exports: T, original?: unknown): T {
   return exports;
 }
 
+/** The real exports behind a hooked package's exports (loading them if a hook replaced the package). */
+export function realExports(value: unknown, filename: string): unknown {
+  if (!isHookedExports(value)) return value;
+  const original = (value as Record<symbol, unknown>)[HOOKED];
+  return original === true ? requireReal(filename) : original;
+}
+
 function isHookedExports(value: unknown): boolean {
   return (typeof value === 'function' || (typeof value === 'object' && value !== null)) && HOOKED in (value as object);
 }
