@@ -2,7 +2,7 @@ import childProcess from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { getOriginal, isPatched, joinall, patchChildProcess, spawn, unpatchAll } from '../src/index';
-import { errorFields, hasPatchFrames, inGreenlet, onLoop, outcome } from './monkey-util';
+import { errorFields, hasPatchFrames, inGreenlet, onLoop, outcome, thrownInGreenlet } from './monkey-util';
 
 type Fn = (...args: unknown[]) => unknown;
 const NAMES = ['execSync', 'execFileSync', 'spawnSync'] as const;
@@ -147,14 +147,7 @@ describe('child_process patch', () => {
   it('errors carry the caller stack, not tinyevent frames', () =>
     onLoop(() => {
       for (const call of [() => childProcess.execSync('exit 1', { stdio: 'pipe' }), () => childProcess.execFileSync('no-such-command-tinyevent'), () => childProcess.execSync('exec sleep 1', { timeout: 50 })]) {
-        const error = inGreenlet(() => {
-          try {
-            call();
-          } catch (e) {
-            return e;
-          }
-          return undefined;
-        });
+        const error = thrownInGreenlet(call);
         expect(error).toBeInstanceOf(Error);
         expect((error as Error).stack).toContain('monkey-child.test.ts');
         expect(hasPatchFrames(error)).toBe(false);

@@ -3,7 +3,7 @@ import { createSyncFn } from 'synckit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { getOriginal, isPatched, joinall, patchTimers, sleep, spawn, unpatchAll } from '../src/index';
-import { hasPatchFrames, inGreenlet, onLoop, outcome } from './monkey-util';
+import { hasPatchFrames, inGreenlet, onLoop, outcome, thrownInGreenlet } from './monkey-util';
 
 type Wait = (...args: unknown[]) => string;
 const originalWait = (): Wait => getOriginal('Atomics', 'wait') as Wait;
@@ -111,14 +111,7 @@ describe('timers patch (Atomics.wait)', () => {
 
   it('keeps tinyevent frames out of error stacks', () =>
     onLoop(() => {
-      const error = inGreenlet(() => {
-        try {
-          Atomics.wait(new Int32Array(4), 0, 0, 1);
-        } catch (e) {
-          return e;
-        }
-        return undefined;
-      });
+      const error = thrownInGreenlet(() => Atomics.wait(new Int32Array(4), 0, 0, 1));
       expect(error).toBeInstanceOf(TypeError);
       expect(hasPatchFrames(error)).toBe(false);
     }));

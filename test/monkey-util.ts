@@ -28,6 +28,18 @@ export function outcome(fn: () => unknown): Outcome {
   }
 }
 
+/** Runs `call` in a greenlet and returns what it threw (undefined if nothing). */
+export function thrownInGreenlet(call: () => unknown): unknown {
+  return inGreenlet(() => {
+    try {
+      call();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  });
+}
+
 /** True if the stack shows tinyevent's own patch frames. */
 export function hasPatchFrames(error: unknown): boolean {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
