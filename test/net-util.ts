@@ -4,13 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { sleep } from '../src/index';
+import { sleep, stats } from '../src/index';
 
 const KINDS = ['TCPSocketWrap', 'TCPServerWrap', 'PipeWrap', 'PipeServerWrap', 'Timeout', 'Immediate', 'GetAddrInfoReqWrap', 'TCPConnectWrap'];
 
-/** Counts of the active (ref'd) resources the network layer could leak. */
+/** Counts of the active (ref'd) resources the network layer could leak, and of greenlets not finished. */
 export function resources(): Record<string, number> {
   const counts: Record<string, number> = {};
+  const greenlets = stats().started;
+  if (greenlets > 0) counts.greenlets = greenlets;
   for (const kind of process.getActiveResourcesInfo()) if (KINDS.includes(kind)) counts[kind] = (counts[kind] ?? 0) + 1;
   return counts;
 }
