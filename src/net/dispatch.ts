@@ -64,12 +64,24 @@ export class Dispatcher {
   }
 
   #start(job: Job): void {
-    const run = (): unknown => {
+    if (this.#pool === undefined) {
+      // No pool to refill: the greenlet leaves the set itself, sparing a link on the Hub.
+      const greenlet: Greenlet<unknown> = spawn<unknown, []>(() => {
+        try {
+          job.run();
+        } finally {
+          this.#running.delete(greenlet);
+        }
+        return undefined;
+      });
+      this.#running.add(greenlet);
+      return;
+    }
+    // Called only while the pool has a free slot: Pool.spawn does not block then.
+    const greenlet = this.#pool.spawn((): unknown => {
       job.run();
       return undefined;
-    };
-    // Called only while the pool has a free slot: Pool.spawn does not block then.
-    const greenlet = this.#pool !== undefined ? this.#pool.spawn(run) : spawn<unknown, []>(run);
+    });
     this.#running.add(greenlet);
     greenlet.link(this.#onDone);
   }
@@ -107,5 +119,6 @@ export class Dispatcher {
     if (running.length > 0 && timeout !== 0) joinall(running, { timeout });
     const left = running.filter((greenlet) => !greenlet.dead);
     if (left.length > 0) killall(left, new GreenletExit(), { timeout: 1000 });
+    for (const greenlet of running) if (greenlet.dead) this.#running.delete(greenlet); // killed before they started
   }
 }
