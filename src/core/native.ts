@@ -3,6 +3,7 @@
 // same engine instead of fighting over the main thread.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 export interface EngineStats {
   /** Greenlet threads created so far (pooled ones included). */
@@ -85,6 +86,11 @@ function load(): { engine: NativeEngine; drainErrors: unknown[] } {
   const holder = globalThis as EngineHolder;
   const existing = holder[ENGINE];
   if (existing) return existing;
+  // V8's WebAssembly code GC aborts the process when other threads are archived
+  // ("archived threads in combination with wasm not supported"), which parked
+  // greenlets always are; Node's own fetch runs WebAssembly. Wasm code is then
+  // freed with its module instead of by the code GC.
+  setFlagsFromString('--no-wasm-code-gc');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addon = require(addonPath()) as Addon;
   const drainErrors: unknown[] = [];
