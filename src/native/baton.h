@@ -7,8 +7,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,12 +30,19 @@ class Baton;
 // thread plus one spinner is all that fits, and the latest parker is the one
 // most likely to be switched back to (ping-pong); older parkers go to sleep.
 inline std::atomic<const Baton*> g_spinner{nullptr};
+// How many threads are polling with sched_yield right now.
+inline std::atomic<uint32_t> g_yielders{0};
 
 class Baton {
  public:
   // Spin budget bounds, in relax iterations (a pause is ~10-140 cycles).
   static constexpr uint32_t kMinSpin = 64;
   static constexpr uint32_t kMaxSpin = 20000;
+  // Yielding polls after the spin (a sched_yield is ~0.5-1 µs).
+  static constexpr uint32_t kYieldRounds = 64;
+  static constexpr uint32_t kMinYieldRounds = 4;
+  // A futex sleep shorter than this would have been cheaper as a spin.
+  static constexpr std::chrono::microseconds kShortSleep{100};
 
   void Give() {
     if (word_.exchange(kGiven, std::memory_order_release) == kSleeping) {
@@ -41,36 +50,83 @@ class Baton {
     }
   }
 
-  // Blocks until Give(). `spin_scale` lets idle pool threads spin less than
-  // threads parked mid-switch.
+  // Blocks until Give(). Three phases: the latest parker spins on the CPU
+  // (a ping-pong partner answers within a microsecond or two); then any parker
+  // polls while yielding its core, for a short while, because on a 2-core box
+  // the thread switched to next is often one that parked a few switches ago;
+  // then it sleeps on the futex. `spin_divisor` scales the first two phases
+  // (0: sleep at once).
   void Take(uint32_t spin_divisor = 1) {
-    const uint32_t budget = spin_ / spin_divisor;
-    g_spinner.store(this, std::memory_order_relaxed);
-    for (uint32_t i = 0; i < budget; i++) {
-      if ((i & 63) == 63 && g_spinner.load(std::memory_order_relaxed) != this) break;
-      if (word_.load(std::memory_order_acquire) == kGiven) {
-        word_.store(kEmpty, std::memory_order_relaxed);
-        // Caught it while spinning: spinning pays here, allow more of it.
-        if (spin_ < kMaxSpin) spin_ = spin_ * 2 > kMaxSpin ? kMaxSpin : spin_ * 2;
-        return;
+    if (spin_divisor != 0) {
+      const uint32_t budget = spin_ / spin_divisor;
+      g_spinner.store(this, std::memory_order_relaxed);
+      for (uint32_t i = 0; i < budget; i++) {
+        if ((i & 63) == 63 && g_spinner.load(std::memory_order_relaxed) != this) break;
+        if (TryConsume()) {
+          // Caught it while spinning: spinning pays here, allow more of it.
+          if (spin_ < kMaxSpin) spin_ = spin_ * 2 > kMaxSpin ? kMaxSpin : spin_ * 2;
+          return;
+        }
+        CpuRelax();
       }
-      CpuRelax();
+      if (YieldPoll(yield_ / spin_divisor)) return;
     }
     uint32_t expected = kEmpty;
     if (word_.compare_exchange_strong(expected, kSleeping, std::memory_order_acq_rel)) {
+      const auto slept_at = std::chrono::steady_clock::now();
       while (word_.load(std::memory_order_acquire) != kGiven) {
         syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word_), FUTEX_WAIT_PRIVATE, kSleeping, nullptr, nullptr, 0);
       }
-      // Slept: the partner is slow to answer, so spinning wasted a core.
-      spin_ = spin_ / 2 < kMinSpin ? kMinSpin : spin_ / 2;
+      // For a pooled thread, a short sleep means the next spawn came soon after
+      // and a longer spin would have caught it (saving the kernel wake-up). For a
+      // parked greenlet, or the Hub, a wait is long whatever it ends up being, and
+      // spinning would only take a core from the thread that is starting up.
+      if (spin_divisor > 1 && std::chrono::steady_clock::now() - slept_at < kShortSleep) {
+        spin_ = spin_ * 2 > kMaxSpin ? kMaxSpin : spin_ * 2;
+        yield_ = yield_ * 2 > kYieldRounds ? kYieldRounds : yield_ * 2;
+      } else {
+        spin_ = spin_ / 2 < kMinSpin ? kMinSpin : spin_ / 2;
+      }
     }
     word_.store(kEmpty, std::memory_order_relaxed);
   }
 
  private:
   static constexpr uint32_t kEmpty = 0, kGiven = 1, kSleeping = 2;
+  static constexpr uint32_t kMaxYielders = 2;
+
+  // Polls while yielding the core, at most `rounds` times; only a couple of
+  // threads may do so at once, and each learns whether it pays: a thread that
+  // keeps ending up asleep (parked for long, e.g. in a burst of sleeps) stops.
+  bool YieldPoll(uint32_t rounds) {
+    if (rounds == 0) return false;
+    if (g_yielders.fetch_add(1, std::memory_order_relaxed) >= kMaxYielders) {
+      g_yielders.fetch_sub(1, std::memory_order_relaxed);
+      return false;
+    }
+    bool got = false;
+    for (uint32_t i = 0; i < rounds && !got; i++) {
+      got = TryConsume();
+      if (!got) sched_yield();
+    }
+    g_yielders.fetch_sub(1, std::memory_order_relaxed);
+    if (got) {
+      yield_ = yield_ * 2 > kYieldRounds ? kYieldRounds : yield_ * 2;
+    } else {
+      yield_ = yield_ / 2 < kMinYieldRounds ? kMinYieldRounds : yield_ / 2;
+    }
+    return got;
+  }
+
+  bool TryConsume() {
+    if (word_.load(std::memory_order_acquire) != kGiven) return false;
+    word_.store(kEmpty, std::memory_order_relaxed);
+    return true;
+  }
+
   std::atomic<uint32_t> word_{kEmpty};
-  uint32_t spin_ = 4096;  // touched only by the owning (taking) thread
+  uint32_t spin_ = 4096;   // touched only by the owning (taking) thread
+  uint32_t yield_ = 16;    // likewise
 };
 
 }  // namespace tinyevent
