@@ -12,13 +12,19 @@ const files = fs
   .filter((f) => f.endsWith('.bench.js'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+// Each benchmark runs with greenlet threads on any CPU (the default) and with
+// them sharing the main thread's CPU (TINYEVENT_CPU=shared).
+const modes = ['spread', 'shared'];
 let failed = 0;
 for (const file of files) {
-  console.log(`\n## ${file}`);
-  const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, file)], { stdio: 'inherit', timeout: 10 * 60_000 });
-  if (result.status !== 0) {
-    failed++;
-    console.log(`(${file} failed: ${result.signal ?? result.status})`);
+  for (const mode of modes) {
+    console.log(`\n## ${file} (TINYEVENT_CPU=${mode})`);
+    const env = { ...process.env, TINYEVENT_CPU: mode };
+    const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, file)], { stdio: 'inherit', env, timeout: 10 * 60_000 });
+    if (result.status !== 0) {
+      failed++;
+      console.log(`(${file} failed: ${result.signal ?? result.status})`);
+    }
   }
 }
 process.exit(failed ? 1 : 0);

@@ -14,6 +14,8 @@ export interface EngineStats {
   started: number;
   /** Stack size of greenlet threads, in bytes. */
   stackSize: number;
+  /** 'shared': greenlet threads share the main thread's CPU (TINYEVENT_CPU=shared); 'spread': any CPU. */
+  cpu: 'shared' | 'spread';
 }
 
 /** The native engine; every method runs on the thread holding the baton. */
@@ -27,6 +29,7 @@ export interface NativeEngine {
   terminate(slot: number): void;
   stats(): EngineStats;
   setStackSize(bytes: number): void;
+  shareOneCpu(): boolean;
   failNextThreadCreate(): void;
 }
 
@@ -68,6 +71,22 @@ function addonPath(): string {
   return found;
 }
 
+/**
+ * TINYEVENT_CPU=shared pins the main thread, and so every greenlet thread, to one
+ * CPU: resuming a parked greenlet is then a same-CPU context switch (~2 µs)
+ * instead of a cross-CPU wake-up (5-50 µs on small virtual machines), which
+ * doubles I/O-bound throughput, while a hot switch costs ~2.4 µs instead of
+ * ~0.6 µs. Default 'spread'.
+ */
+function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
+  if (mode === undefined || mode === '' || mode === 'spread') return;
+  if (mode !== 'shared') throw new RangeError(`TINYEVENT_CPU must be 'shared' or 'spread', got ${JSON.stringify(mode)}`);
+  // libuv's thread pool starts on first use and its threads would inherit the
+  // pin: start it now, while the main thread may still run anywhere.
+  fs.access(__filename, () => undefined);
+  if (!engine.shareOneCpu()) process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
+}
+
 const ENGINE = Symbol.for('tinyevent.engine.v1');
 type EngineHolder = { [ENGINE]?: { engine: NativeEngine; drainErrors: unknown[] } };
 
@@ -98,6 +117,7 @@ function load(): { engine: NativeEngine; drainErrors: unknown[] } {
   shared.engine = addon.setup(() => drainTicks(drainErrors, () => shared.engine));
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
+  applyCpuMode(shared.engine, process.env.TINYEVENT_CPU);
   holder[ENGINE] = shared;
   return shared;
 }

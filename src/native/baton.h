@@ -32,6 +32,9 @@ class Baton;
 inline std::atomic<const Baton*> g_spinner{nullptr};
 // How many threads are polling with sched_yield right now.
 inline std::atomic<uint32_t> g_yielders{0};
+// Set when every greenlet thread shares the main thread's CPU: spinning there
+// only delays the thread being woken, so takers sleep at once.
+inline bool g_same_cpu = false;
 
 class Baton {
  public:
@@ -57,7 +60,7 @@ class Baton {
   // then it sleeps on the futex. `spin_divisor` scales the first two phases
   // (0: sleep at once).
   void Take(uint32_t spin_divisor = 1) {
-    if (spin_divisor != 0) {
+    if (spin_divisor != 0 && !g_same_cpu) {
       const uint32_t budget = spin_ / spin_divisor;
       g_spinner.store(this, std::memory_order_relaxed);
       for (uint32_t i = 0; i < budget; i++) {

@@ -85,6 +85,11 @@ void TerminateFn(const FunctionCallbackInfo<Value>& info) {
   engine->Terminate(target);
 }
 
+// shareOneCpu() -> whether greenlet threads now share the main thread's CPU.
+void ShareOneCpuFn(const FunctionCallbackInfo<Value>& info) {
+  info.GetReturnValue().Set(EngineOf(info)->ShareOneCpu());
+}
+
 void StatsFn(const FunctionCallbackInfo<Value>& info) {
   Engine* engine = EngineOf(info);
   Isolate* isolate = info.GetIsolate();
@@ -97,6 +102,9 @@ void StatsFn(const FunctionCallbackInfo<Value>& info) {
   set("idle", static_cast<double>(engine->idle()));
   set("started", static_cast<double>(engine->started()));
   set("stackSize", static_cast<double>(engine->stack_size()));
+  stats->Set(context, String::NewFromUtf8(isolate, "cpu").ToLocalChecked(),
+             String::NewFromUtf8(isolate, engine->SharesOneCpu() ? "shared" : "spread").ToLocalChecked())
+      .Check();
   info.GetReturnValue().Set(stats);
 }
 
@@ -137,6 +145,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("loopAlive", LoopAliveFn);
   add("terminate", TerminateFn);
   add("stats", StatsFn);
+  add("shareOneCpu", ShareOneCpuFn);
   add("setStackSize", SetStackSizeFn);
   add("failNextThreadCreate", FailNextThreadCreateFn);
   info.GetReturnValue().Set(api);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <sched.h>
 
 namespace tinyevent {
 
@@ -44,6 +45,26 @@ Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* 
   uv_prepare_init(loop_, &prepare_);
   prepare_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
+}
+
+namespace {
+cpu_set_t g_process_cpus;  // the mask before pinning, restored in forked children
+
+void RestoreCpusInChild() { sched_setaffinity(0, sizeof g_process_cpus, &g_process_cpus); }
+}  // namespace
+
+bool Engine::ShareOneCpu() {
+  if (g_same_cpu) return true;
+  if (threads() > 0) return false;  // threads already made keep their affinity
+  if (sched_getaffinity(0, sizeof g_process_cpus, &g_process_cpus) != 0) return false;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(sched_getcpu(), &one);
+  if (sched_setaffinity(0, sizeof one, &one) != 0) return false;
+  // Child processes must not inherit the pin (a `make -j8` would run on one CPU).
+  pthread_atfork(nullptr, nullptr, RestoreCpusInChild);
+  g_same_cpu = true;
+  return true;
 }
 
 bool Engine::ValidTarget(int id) const {

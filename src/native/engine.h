@@ -50,6 +50,11 @@ class Engine {
   void Stop() { uv_stop(loop_); }
   bool LoopAlive() const { return uv_loop_alive(loop_) != 0; }
   void Shutdown();                        // env cleanup: unwind and join everything
+  // Pins the main thread (and so every greenlet thread made later) to the CPU it
+  // runs on: a hand-off to a sleeping thread is then a plain context switch, not a
+  // cross-CPU wake-up. Only before the first greenlet thread exists.
+  bool ShareOneCpu();
+  bool SharesOneCpu() const { return g_same_cpu; }
 
   bool ValidTarget(int id) const;
   int current() const { return current_; }

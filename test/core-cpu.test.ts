@@ -1,0 +1,39 @@
+// TINYEVENT_CPU: greenlet threads may share the main thread's CPU; child
+// processes must not inherit that pin; an unknown mode is a RangeError.
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+const SCRIPT = path.join(__dirname, 'scripts', 'cpu-mode.js');
+
+function run(mode: string): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TINYEVENT_CPU: mode } });
+}
+
+describe('TINYEVENT_CPU', () => {
+  it('shared: greenlets run, the main thread is pinned, children are not', () => {
+    const result = run('shared');
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout) as { cpu: string; done: number; main: string; child: string; fromGreenlet: string; before: string };
+    expect(out.cpu).toBe('shared');
+    expect(out.done).toBe(200);
+    if (os.availableParallelism() > 1) expect(out.main).not.toBe(out.before);
+    expect(out.child).toBe(out.before);
+    expect(out.fromGreenlet).toBe(out.before);
+  });
+
+  it('spread (the default): nothing is pinned', () => {
+    const out = JSON.parse(run('spread').stdout) as { cpu: string; done: number; main: string; before: string };
+    expect(out.cpu).toBe('spread');
+    expect(out.done).toBe(200);
+    expect(out.main).toBe(out.before);
+  });
+
+  it('an unknown mode is a RangeError at load', () => {
+    const result = run('fastest');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/RangeError: TINYEVENT_CPU must be 'shared' or 'spread', got "fastest"/);
+  });
+});
