@@ -1,5 +1,6 @@
 // TINYEVENT_CPU: greenlet threads may share the main thread's CPU; child
-// processes must not inherit that pin; an unknown mode is a RangeError.
+// processes and worker threads must not inherit that pin; an unknown mode is a
+// RangeError.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,15 +14,16 @@ function run(mode: string): { status: number | null; stdout: string; stderr: str
 }
 
 describe('TINYEVENT_CPU', () => {
-  it('shared: greenlets run, the main thread is pinned, children are not', () => {
+  it('shared: greenlets run, the main thread is pinned, child processes and workers are not', () => {
     const result = run('shared');
     expect(result.stderr).toBe('');
-    const out = JSON.parse(result.stdout) as { cpu: string; done: number; main: string; child: string; fromGreenlet: string; before: string };
+    const out = JSON.parse(result.stdout) as { cpu: string; done: number; main: string; child: string; fromGreenlet: string; worker: string; before: string };
     expect(out.cpu).toBe('shared');
     expect(out.done).toBe(200);
     if (os.availableParallelism() > 1) expect(out.main).not.toBe(out.before);
     expect(out.child).toBe(out.before);
     expect(out.fromGreenlet).toBe(out.before);
+    expect(out.worker).toBe(out.before);
   });
 
   it('spread (the default): nothing is pinned', () => {

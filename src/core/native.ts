@@ -30,6 +30,7 @@ export interface NativeEngine {
   stats(): EngineStats;
   setStackSize(bytes: number): void;
   shareOneCpu(): boolean;
+  widenCpus(widen: boolean): void;
   failNextThreadCreate(): void;
 }
 
@@ -84,7 +85,27 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
   // libuv's thread pool starts on first use and its threads would inherit the
   // pin: start it now, while the main thread may still run anywhere.
   fs.access(__filename, () => undefined);
-  if (!engine.shareOneCpu()) process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
+  if (!engine.shareOneCpu()) {
+    process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
+    return;
+  }
+  // A worker thread would inherit the pin and lose its own CPU: workers made
+  // through worker_threads.Worker (read after this point) start unpinned.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const Original = threads.Worker;
+  class Worker extends Original {
+    constructor(...args: ConstructorParameters<typeof Original>) {
+      engine.widenCpus(true);
+      try {
+        super(...args);
+      } finally {
+        engine.widenCpus(false);
+      }
+    }
+  }
+  Object.defineProperty(Worker, 'name', { value: 'Worker' });
+  threads.Worker = Worker;
 }
 
 const ENGINE = Symbol.for('tinyevent.engine.v1');

@@ -90,6 +90,11 @@ void ShareOneCpuFn(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(EngineOf(info)->ShareOneCpu());
 }
 
+// widenCpus(bool): see Engine::WidenCpus.
+void WidenCpusFn(const FunctionCallbackInfo<Value>& info) {
+  EngineOf(info)->WidenCpus(info.Length() > 0 && info[0]->IsTrue());
+}
+
 void StatsFn(const FunctionCallbackInfo<Value>& info) {
   Engine* engine = EngineOf(info);
   Isolate* isolate = info.GetIsolate();
@@ -146,6 +151,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("terminate", TerminateFn);
   add("stats", StatsFn);
   add("shareOneCpu", ShareOneCpuFn);
+  add("widenCpus", WidenCpusFn);
   add("setStackSize", SetStackSizeFn);
   add("failNextThreadCreate", FailNextThreadCreateFn);
   info.GetReturnValue().Set(api);

@@ -49,6 +49,7 @@ Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* 
 
 namespace {
 cpu_set_t g_process_cpus;  // the mask before pinning, restored in forked children
+int g_pinned_cpu = 0;
 
 void RestoreCpusInChild() { sched_setaffinity(0, sizeof g_process_cpus, &g_process_cpus); }
 }  // namespace
@@ -57,14 +58,27 @@ bool Engine::ShareOneCpu() {
   if (g_same_cpu) return true;
   if (threads() > 0) return false;  // threads already made keep their affinity
   if (sched_getaffinity(0, sizeof g_process_cpus, &g_process_cpus) != 0) return false;
+  g_pinned_cpu = sched_getcpu();
   cpu_set_t one;
   CPU_ZERO(&one);
-  CPU_SET(sched_getcpu(), &one);
+  CPU_SET(g_pinned_cpu, &one);
   if (sched_setaffinity(0, sizeof one, &one) != 0) return false;
   // Child processes must not inherit the pin (a `make -j8` would run on one CPU).
   pthread_atfork(nullptr, nullptr, RestoreCpusInChild);
   g_same_cpu = true;
   return true;
+}
+
+void Engine::WidenCpus(bool widen) {
+  if (!g_same_cpu) return;
+  if (widen) {
+    sched_setaffinity(0, sizeof g_process_cpus, &g_process_cpus);
+  } else {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(g_pinned_cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
+  }
 }
 
 bool Engine::ValidTarget(int id) const {

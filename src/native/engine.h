@@ -55,6 +55,9 @@ class Engine {
   // cross-CPU wake-up. Only before the first greenlet thread exists.
   bool ShareOneCpu();
   bool SharesOneCpu() const { return g_same_cpu; }
+  // Gives the main thread the process's CPUs back (or pins it again), around the
+  // creation of a thread that must not inherit the pin (a worker thread).
+  void WidenCpus(bool widen);
 
   bool ValidTarget(int id) const;
   int current() const { return current_; }

@@ -1,6 +1,6 @@
 // Prints, as JSON, the CPU mode, the CPUs allowed to the main thread before and
 // after tinyevent loads, and those a child process gets (spawned from the root
-// and from a greenlet), after running 200 greenlets.
+// and from a greenlet) and a worker thread get, after running 200 greenlets.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -14,4 +14,12 @@ const { joinall, sleep, spawn, stats } = require('../..');
 const greenlets = Array.from({ length: 200 }, (_, i) => spawn(() => (sleep(i % 3), 1)));
 const done = joinall(greenlets).length;
 const fromGreenlet = spawn(child).get();
-process.stdout.write(JSON.stringify({ cpu: stats().cpu, done, before, main: own(), child: child(), fromGreenlet }));
+const { Worker } = require('worker_threads');
+const worker = new Worker(
+  "const fs = require('fs'); require('worker_threads').parentPort.postMessage(fs.readFileSync('/proc/thread-self/status', 'utf8'))",
+  { eval: true },
+);
+worker.once('message', (status) => {
+  worker.terminate();
+  process.stdout.write(JSON.stringify({ cpu: stats().cpu, done, before, main: own(), child: child(), fromGreenlet, worker: allowed(status) }));
+});
