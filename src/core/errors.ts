@@ -24,6 +24,22 @@ export class BlockingSwitchOutError extends TypeError {
   }
 }
 
+/** Thrown by a queue's get() when no item came (non-blocking call, or timeout). */
+export class Empty extends Error {
+  constructor(message = 'the queue is empty') {
+    super(message);
+    this.name = 'Empty';
+  }
+}
+
+/** Thrown by a queue's put() when no slot came free (non-blocking call, or timeout). */
+export class Full extends Error {
+  constructor(message = 'the queue is full') {
+    super(message);
+    this.name = 'Full';
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;

@@ -1,26 +1,12 @@
 // gevent's queues: Queue (FIFO), LifoQueue, PriorityQueue. Getters and putters
 // wait in FIFO lines; a woken waiter re-checks and takes its item or slot
 // itself, so a greenlet killed or timed out while blocked takes nothing.
-import { checkOptions, checkTimeout, describeValue } from './errors';
+import { checkOptions, checkTimeout, describeValue, Empty, Full } from './errors';
 import { Fifo } from './fifo';
 import { Compare, Heap, naturalCompare } from './heap';
 import { WaitLine } from './waitline';
 
-/** Thrown by get() when no item came (non-blocking call, or timeout). */
-export class Empty extends Error {
-  constructor(message = 'the queue is empty') {
-    super(message);
-    this.name = 'Empty';
-  }
-}
-
-/** Thrown by put() when no slot came free (non-blocking call, or timeout). */
-export class Full extends Error {
-  constructor(message = 'the queue is full') {
-    super(message);
-    this.name = 'Full';
-  }
-}
+export { Empty, Full };
 
 /** Put it in a queue to end a `for (const item of queue)` loop. */
 export const StopIteration: unique symbol = Symbol.for('tinyevent.StopIteration');
