@@ -161,9 +161,14 @@ export function onMainThread(): boolean {
   return state.current === state.root;
 }
 
-/** @internal Used by the Greenlet module to route Hub-callback errors through its report. */
-export function setHubErrorReporter(report: (error: unknown, where: string) => void): void {
-  state.errorReporter = report;
+/** @internal Reports an error thrown by a Hub callback (a link callback), and goes on. */
+export function reportHubError(error: unknown, where: string): void {
+  state.errorReporter(error, where);
+}
+
+/** @internal How many callbacks wait in the Hub's queue. */
+export function hubQueueLength(): number {
+  return state.queue.length;
 }
 
 // ---------------------------------------------------------------- the Hub queue
@@ -208,16 +213,6 @@ export function schedule(callback: () => void): void {
 /** True while Hub callbacks run: the root greenlet may not block there. */
 export function inHub(): boolean {
   return state.hubDepth > 0;
-}
-
-/** @internal Runs `fn` as Hub code: blocking inside it is an error. */
-export function runAsHub<T>(fn: () => T): T {
-  state.hubDepth++;
-  try {
-    return fn();
-  } finally {
-    state.hubDepth--;
-  }
 }
 
 // ------------------------------------------------------------- native switching
@@ -501,9 +496,3 @@ export function returnToParent(start: Fiber | null, msg: Msg, report: (error: un
   return state.hub;
 }
 
-/** @internal Terminates every parked fiber's thread (used at exit). */
-export function terminateSlot(slot: number): void {
-  engine.terminate(slot);
-}
-
-export { state as _hubState };

@@ -2,7 +2,7 @@
 // Hub in spawn order, with a result, links, kill and join.
 import { checkFunction, checkMs, checkOptions, checkTimeout, GreenletExit } from './errors';
 import { block, TIMED_OUT } from './block';
-import { _hubState, currentFiber, ensureThread, Fiber, hub, OK, schedule, startFiber, throwIn, unwrap } from './fiber';
+import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, schedule, startFiber, throwIn, unwrap } from './fiber';
 import { RawGreenlet } from './raw';
 import { Timeout } from './timeout';
 import { startTimer, TimerHandle } from './timers';
@@ -159,7 +159,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
       try {
         this.#fire(link);
       } catch (error) {
-        _hubState.errorReporter(error, 'a link callback');
+        reportHubError(error, 'a link callback');
       }
     }
   }

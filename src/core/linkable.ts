@@ -2,7 +2,7 @@
 // its links, in FIFO order, on the Hub once it becomes ready.
 import { block, TIMED_OUT } from './block';
 import { checkFunction } from './errors';
-import { _hubState, OK, schedule, unwrap } from './fiber';
+import { OK, reportHubError, schedule, unwrap } from './fiber';
 
 export type LinkableCallback<S> = (source: S) => void;
 
@@ -58,7 +58,7 @@ export abstract class Linkable<S = unknown> {
       try {
         link(this as unknown as S);
       } catch (error) {
-        _hubState.errorReporter(error, 'a link callback');
+        reportHubError(error, 'a link callback');
       }
     }
     this._checkAndNotify();

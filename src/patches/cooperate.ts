@@ -11,14 +11,14 @@
 import Module from 'node:module';
 
 import { block } from '../core/block';
-import { _hubState, currentFiber, errorMsg, Fiber, inHub, Msg, root, unwrap, valueMsg } from '../core/fiber';
+import { currentFiber, errorMsg, Fiber, hubQueueLength, inHub, Msg, root, unwrap, valueMsg } from '../core/fiber';
 import { engine } from '../core/native';
 
 // Per fiber: a greenlet inside require() must not make the others use the originals.
 const loaderDepth = new Map<Fiber, number>();
 
 function othersExist(): boolean {
-  return _hubState.queue.length > 0 || engine.stats().started > 0;
+  return hubQueueLength() > 0 || engine.stats().started > 0;
 }
 
 /**
