@@ -25,6 +25,7 @@ export interface NativeEngine {
   current(): number;
   runOnce(): boolean;
   stop(): void;
+  armTimer(ms: number): void;
   loopAlive(): boolean;
   terminate(slot: number): void;
   stats(): EngineStats;
@@ -35,7 +36,7 @@ export interface NativeEngine {
 }
 
 interface Addon {
-  setup(drain: () => void): NativeEngine;
+  setup(drain: () => void, onTimer: () => void): NativeEngine;
 }
 
 function packageRoot(): string {
@@ -109,7 +110,12 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
 }
 
 const ENGINE = Symbol.for('tinyevent.engine.v1');
-type EngineHolder = { [ENGINE]?: { engine: NativeEngine; drainErrors: unknown[] } };
+interface Shared {
+  engine: NativeEngine;
+  drainErrors: unknown[];
+  onTimer: () => void;
+}
+type EngineHolder = { [ENGINE]?: Shared };
 
 function drainTicks(errors: unknown[], engine: () => NativeEngine): void {
   // Inside a nested turn of the loop Node does not run nextTicks and microtasks
@@ -122,7 +128,7 @@ function drainTicks(errors: unknown[], engine: () => NativeEngine): void {
   }
 }
 
-function load(): { engine: NativeEngine; drainErrors: unknown[] } {
+function load(): Shared {
   const holder = globalThis as EngineHolder;
   const existing = holder[ENGINE];
   if (existing) return existing;
@@ -134,8 +140,11 @@ function load(): { engine: NativeEngine; drainErrors: unknown[] } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addon = require(addonPath()) as Addon;
   const drainErrors: unknown[] = [];
-  const shared = { engine: undefined as unknown as NativeEngine, drainErrors };
-  shared.engine = addon.setup(() => drainTicks(drainErrors, () => shared.engine));
+  const shared: Shared = { engine: undefined as unknown as NativeEngine, drainErrors, onTimer: () => undefined };
+  shared.engine = addon.setup(
+    () => drainTicks(drainErrors, () => shared.engine),
+    () => shared.onTimer(),
+  );
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
   applyCpuMode(shared.engine, process.env.TINYEVENT_CPU);
@@ -147,3 +156,8 @@ const shared = load();
 export const engine: NativeEngine = shared.engine;
 /** Errors thrown by nextTick callbacks that ran inside a root wait. */
 export const drainErrors: unknown[] = shared.drainErrors;
+
+/** Sets what runs when the Hub timer fires (the timer heap's handler). */
+export function setTimerHandler(handler: () => void): void {
+  shared.onTimer = handler;
+}

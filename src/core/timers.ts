@@ -1,27 +1,117 @@
-// Node clamps setTimeout delays above 2^31-1 ms to 1 ms; chain timers instead.
-const MAX_DELAY = 2147483647;
-// Captured at load, so Hub timers stay Hub callbacks if a patch wraps the globals later.
-const nodeSetTimeout = globalThis.setTimeout;
-const nodeClearTimeout = globalThis.clearTimeout;
+// The Hub's timers: a heap of deadlines behind one native uv timer.
+//
+// Not Node's setTimeout: Node's timer list does not fire while one of its own
+// callbacks runs, and the root greenlet may block inside a timer callback (a
+// plain callback); tinyevent's sleeps and timeouts must still end there.
+import { Heap } from './heap';
+import { engine, setTimerHandler } from './native';
+import { reportHubError } from './fiber';
 
 export interface TimerHandle {
   cancel(): void;
 }
 
-/** Calls `callback` after `ms` (any non-negative duration; Infinity never fires). */
-export function startTimer(ms: number, callback: () => void): TimerHandle {
-  let timer: NodeJS.Timeout | undefined;
-  let left = ms;
-  const arm = (): void => {
-    const step = Math.min(left, MAX_DELAY);
-    left -= step;
-    timer = nodeSetTimeout(left > 0 ? arm : callback, step);
+interface Entry {
+  readonly deadline: number;
+  readonly seq: number;
+  readonly callback: () => void;
+  live: boolean;
+}
+
+interface TimerState {
+  readonly heap: Heap<Entry>;
+  seq: number;
+  live: number;
+  /** Cancelled entries still in the heap (removed lazily). */
+  dead: number;
+  armedFor: number;
+}
+
+// Shared through globalThis, like the Hub: one native timer, one heap.
+const STATE = Symbol.for('tinyevent.timers.v1');
+const holder = globalThis as { [STATE]?: TimerState };
+const state: TimerState = (holder[STATE] ??= (() => {
+  const fresh: TimerState = {
+    heap: new Heap<Entry>((a, b) => a.deadline - b.deadline || a.seq - b.seq),
+    seq: 0,
+    live: 0,
+    dead: 0,
+    armedFor: Infinity,
   };
-  if (ms !== Infinity) arm();
+  setTimerHandler(() => fire(fresh));
+  return fresh;
+})());
+
+const NO_TIMER: TimerHandle = Object.freeze({ cancel(): void {} });
+// The loop's clock has millisecond steps: a deadline this close counts as due.
+const DUE_SLACK_MS = 1;
+
+function arm(s: TimerState, deadline: number): void {
+  s.armedFor = deadline;
+  engine.armTimer(Math.max(0, Math.ceil(deadline - performance.now())));
+}
+
+function dropDead(s: TimerState): void {
+  while (s.heap.length > 0 && !(s.heap.peek() as Entry).live) {
+    s.heap.shift();
+    s.dead--;
+  }
+}
+
+/** Rebuilds the heap without cancelled entries, once they outnumber live ones. */
+function compact(s: TimerState): void {
+  const live: Entry[] = [];
+  while (s.heap.length > 0) {
+    const entry = s.heap.shift() as Entry;
+    if (entry.live) live.push(entry);
+  }
+  for (const entry of live) s.heap.push(entry);
+  s.dead = 0;
+}
+
+function fire(s: TimerState): void {
+  s.armedFor = Infinity;
+  const due = performance.now() + DUE_SLACK_MS;
+  for (;;) {
+    dropDead(s);
+    const top = s.heap.peek();
+    if (top === undefined || top.deadline > due) break;
+    s.heap.shift();
+    top.live = false;
+    s.live--;
+    try {
+      top.callback();
+    } catch (error) {
+      reportHubError(error, 'a timer callback');
+    }
+  }
+  dropDead(s);
+  const next = s.heap.peek();
+  if (next !== undefined && next.deadline < s.armedFor) arm(s, next.deadline);
+}
+
+/** Calls `callback` on the Hub after `ms` (any non-negative duration; Infinity never fires). */
+export function startTimer(ms: number, callback: () => void): TimerHandle {
+  if (ms === Infinity) return NO_TIMER;
+  const s = state;
+  const entry: Entry = { deadline: performance.now() + ms, seq: ++s.seq, callback, live: true };
+  s.heap.push(entry);
+  s.live++;
+  if (entry.deadline < s.armedFor) arm(s, entry.deadline);
   return {
     cancel(): void {
-      if (timer !== undefined) nodeClearTimeout(timer);
-      timer = undefined;
+      if (!entry.live) return;
+      entry.live = false;
+      s.dead++;
+      if (--s.live === 0) {
+        // Nothing left: stop the native timer so it keeps no loop alive.
+        s.armedFor = Infinity;
+        engine.armTimer(-1);
+        while (s.heap.length > 0) s.heap.shift();
+        s.dead = 0;
+      } else if (s.dead > 1024 && s.dead > s.live) {
+        compact(s);
+      }
     },
   };
 }

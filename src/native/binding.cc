@@ -73,6 +73,12 @@ void RunOnceFn(const FunctionCallbackInfo<Value>& info) {
 
 void StopFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->Stop(); }
 
+// armTimer(ms): (re)start the Hub timer; a negative ms stops it.
+void ArmTimerFn(const FunctionCallbackInfo<Value>& info) {
+  if (info.Length() < 1 || !info[0]->IsNumber()) return Throw(info.GetIsolate(), false, "ms must be a number");
+  EngineOf(info)->ArmTimer(info[0].As<v8::Number>()->Value());
+}
+
 void LoopAliveFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopAlive()); }
 
 // terminate(slot): unwind a parked greenlet without running its JavaScript.
@@ -127,13 +133,16 @@ void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(
 
 void Cleanup(void* arg) { static_cast<Engine*>(arg)->Shutdown(); }
 
-// setup(drain) -> engine object. One engine per Node environment.
+// setup(drain, onTimer) -> engine object. One engine per Node environment.
 void SetupFn(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
-  if (info.Length() < 1 || !info[0]->IsFunction()) return Throw(isolate, false, "drain must be a function");
+  if (info.Length() < 2 || !info[0]->IsFunction() || !info[1]->IsFunction()) {
+    return Throw(isolate, false, "setup(drain, onTimer) takes two functions");
+  }
   Local<Context> context = isolate->GetCurrentContext();
   // Never freed: parked threads may reference it until the process ends.
-  Engine* engine = new Engine(isolate, context, node::GetCurrentEventLoop(isolate), info[0].As<Function>());
+  Engine* engine = new Engine(isolate, context, node::GetCurrentEventLoop(isolate), info[0].As<Function>(),
+                              info[1].As<Function>());
   node::AddEnvironmentCleanupHook(isolate, Cleanup, engine);
 
   Local<External> data = External::New(isolate, engine);
@@ -147,6 +156,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("current", CurrentFn);
   add("runOnce", RunOnceFn);
   add("stop", StopFn);
+  add("armTimer", ArmTimerFn);
   add("loopAlive", LoopAliveFn);
   add("terminate", TerminateFn);
   add("stats", StatsFn);

@@ -35,14 +35,16 @@ uintptr_t CurrentStackLow() {
 }  // namespace
 
 Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop,
-               v8::Local<v8::Function> drain)
-    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain),
+               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer)
+    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain), on_timer_(isolate, on_timer),
       stack_size_(kDefaultStackSize) {
   auto main = std::make_unique<Greenthread>();
   main->engine = this;
   main->assigned = main->started = true;
   slots_.push_back(std::move(main));
   uv_prepare_init(loop_, &prepare_);
+  uv_timer_init(loop_, &timer_);
+  timer_.data = this;
   prepare_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
 }
@@ -247,6 +249,28 @@ void Engine::OnPrepare(uv_prepare_t* handle) {
   (void)ignored;
 }
 
+void Engine::ArmTimer(double ms) {
+  if (closing_) return;
+  if (ms < 0) {
+    uv_timer_stop(&timer_);
+  } else {
+    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(ms), 0);
+  }
+}
+
+void Engine::OnTimer(uv_timer_t* handle) {
+  Engine* engine = static_cast<Engine*>(handle->data);
+  v8::Isolate* isolate = engine->isolate_;
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = engine->context_.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  // MakeCallback, like Node's own callbacks: nextTicks and microtasks run after it.
+  // The JS side catches every callback's error, so nothing is thrown here.
+  v8::MaybeLocal<v8::Value> ignored = node::MakeCallback(isolate, context->Global(), engine->on_timer_.Get(isolate), 0,
+                                                          nullptr, node::async_context{0, 0});
+  (void)ignored;
+}
+
 bool Engine::RunOnce() {
   // Root waits nest (a callback run by one may block again): the drain hook
   // stays on until the outermost turn ends.
@@ -285,6 +309,8 @@ void Engine::Shutdown() {
   for (int i = 0; i < depth; i++) isolate_->Enter();
   for (auto& g : slots_) g->body.Reset();
   uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+  on_timer_.Reset();
   drain_.Reset();
   context_.Reset();
 }

@@ -39,7 +39,8 @@ struct Greenthread {
 
 class Engine {
  public:
-  Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop, v8::Local<v8::Function> drain);
+  Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop, v8::Local<v8::Function> drain,
+         v8::Local<v8::Function> on_timer);
   ~Engine() = default;
 
   // Each method below runs on the baton holder, with the isolate locked.
@@ -48,6 +49,10 @@ class Engine {
   void Terminate(int id);                 // main thread only
   bool RunOnce();                         // main thread only: one turn of the loop
   void Stop() { uv_stop(loop_); }
+  // The Hub's own timer (one uv timer; the JS side keeps the heap of deadlines).
+  // Node's timer list does not fire while a timer callback runs, and the root
+  // greenlet may block inside one; this timer still fires. ms < 0 stops it.
+  void ArmTimer(double ms);
   bool LoopAlive() const { return uv_loop_alive(loop_) != 0; }
   void Shutdown();                        // env cleanup: unwind and join everything
   // Pins the main thread (and so every greenlet thread made later) to the CPU it
@@ -72,6 +77,7 @@ class Engine {
  private:
   static void* ThreadMain(void* arg);
   static void OnPrepare(uv_prepare_t* handle);
+  static void OnTimer(uv_timer_t* handle);
   int RunBody(Greenthread* self);
   void Park(Greenthread* self, Greenthread* target);
   bool CreateThread(Greenthread* g);
@@ -81,6 +87,8 @@ class Engine {
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> drain_;   // runs nextTicks and microtasks inside RunOnce
   uv_prepare_t prepare_;
+  uv_timer_t timer_;
+  v8::Global<v8::Function> on_timer_;  // runs due Hub timers
   std::vector<std::unique_ptr<Greenthread>> slots_;
   std::vector<int> idle_;            // LIFO: the most recently used thread is warmest
   int current_ = 0;
