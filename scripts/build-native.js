@@ -7,6 +7,14 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
+
+// A published package ships an engine for its build platform: use it when it
+// matches (TINYEVENT_BUILD_FROM_SOURCE=1 builds anyway).
+const prebuilt = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `node-abi${process.versions.modules}`, 'tinyevent.node');
+if (fs.existsSync(prebuilt) && !process.env.TINYEVENT_BUILD_FROM_SOURCE) {
+  console.log(`tinyevent: using the prebuilt engine ${path.relative(root, prebuilt)}`);
+  process.exit(0);
+}
 const args = ['rebuild'];
 // Use the local headers when they are installed beside this node binary, so the
 // build never needs the network.
