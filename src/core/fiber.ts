@@ -13,7 +13,7 @@ import { AsyncResource } from 'node:async_hooks';
 
 import { BlockingSwitchOutError, LoopExit } from './errors';
 import { Fifo } from './fifo';
-import { drainErrors, engine } from './native';
+import { drainErrors, engine, runTicks } from './native';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
 export interface Msg {
@@ -381,26 +381,22 @@ function wakeInnermostRoot(msg: Msg): boolean {
   return false;
 }
 
-function runTicks(): void {
-  (process as unknown as { _tickCallback(): void })._tickCallback();
-}
-
 const STUCK_HINT =
   ' (it blocks inside a promise callback, an async function after an await, or ES module top-level code: ' +
   'no promise can settle until that code returns; spawn a greenlet for the blocking code and let this code return)';
 
 /**
- * Runs pending ticks and microtasks; true if microtasks cannot run here. V8
+ * Runs pending ticks and microtasks; false if microtasks cannot run here. V8
  * runs no nested microtask checkpoint, so while the root blocks inside a
  * promise job no promise reaction runs, and a wait on one looks like LoopExit.
  */
-function microtasksStuck(): boolean {
+export function microtasksCanRun(): boolean {
   let ran = false;
   queueMicrotask(() => {
     ran = true;
   });
   runTicks();
-  return !ran;
+  return ran;
 }
 
 /** The root greenlet blocks: turn Node's loop until its wait is satisfied. */
@@ -413,7 +409,7 @@ function rootWait(seq: number): Msg {
       if (drainErrors.length > 0) throw drainErrors.shift();
       if (wait.msg !== undefined) break;
       if (!alive) {
-        const stuck = microtasksStuck();
+        const stuck = !microtasksCanRun();
         if (wait.msg !== undefined) break;
         if (!engine.loopAlive() && state.queue.length === 0) {
           throw new LoopExit(

@@ -117,11 +117,16 @@ interface Shared {
 }
 type EngineHolder = { [ENGINE]?: Shared };
 
+/** Runs pending nextTicks and microtasks now (Node's own tick callback). */
+export function runTicks(): void {
+  (process as unknown as { _tickCallback(): void })._tickCallback();
+}
+
 function drainTicks(errors: unknown[], engine: () => NativeEngine): void {
   // Inside a nested turn of the loop Node does not run nextTicks and microtasks
   // itself (its callback scope is nested), so the root wait does it.
   try {
-    (process as unknown as { _tickCallback(): void })._tickCallback();
+    runTicks();
   } catch (error) {
     errors.push(error);
     engine().stop();

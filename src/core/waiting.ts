@@ -2,7 +2,7 @@
 import { block, TIMED_OUT } from './block';
 import { checkCount, checkMs, checkOptions, checkTimeout, describeValue, GreenletExit } from './errors';
 import { currentFiber, errorMsg, inHub, OK, schedule, unwrap, valueMsg, root } from './fiber';
-import { engine } from './native';
+import { engine, runTicks } from './native';
 import { Fifo } from './fifo';
 import { Greenlet, Waitable } from './greenlet';
 import { Timeout } from './timeout';
@@ -124,7 +124,7 @@ function waitForLoop(ms: number | undefined): boolean {
     while (!timedOut) {
       const alive = engine.runOnce();
       if (!alive) {
-        (process as unknown as { _tickCallback(): void })._tickCallback();
+        runTicks();
         if (!engine.loopAlive()) return true;
       }
     }

@@ -11,7 +11,7 @@
 import Module from 'node:module';
 
 import { block } from '../core/block';
-import { currentFiber, errorMsg, Fiber, hubQueueLength, inHub, Msg, root, unwrap, valueMsg } from '../core/fiber';
+import { currentFiber, errorMsg, Fiber, hubQueueLength, inHub, microtasksCanRun, Msg, root, unwrap, valueMsg } from '../core/fiber';
 import { engine } from '../core/native';
 
 // Per fiber: a greenlet inside require() must not make the others use the originals.
@@ -36,17 +36,6 @@ export function cooperative(settlesPromises = false): boolean {
   if ((process as { _exiting?: boolean })._exiting === true) return false;
   if (!othersExist()) return false;
   return !settlesPromises || microtasksCanRun();
-}
-
-// Runs the pending ticks and microtasks (as the root's wait would at once) and
-// reports whether a microtask could run here, i.e. we are not inside one.
-function microtasksCanRun(): boolean {
-  let ran = false;
-  queueMicrotask(() => {
-    ran = true;
-  });
-  (process as unknown as { _tickCallback(): void })._tickCallback();
-  return ran;
 }
 
 /** Runs `fn` as module-loader code: patched calls inside it use the originals. */
