@@ -14,9 +14,15 @@ export type Disarm = () => void;
 /**
  * Blocks the current greenlet. `arm` registers whatever will wake it (it may
  * call `wake` at once). Returns the message it was woken with (an error message
- * for a kill or Timeout: unwrap() throws it), or TIMED_OUT.
+ * for a kill or Timeout: unwrap() throws it), or TIMED_OUT. `patient`: only
+ * a timer a millisecond or more away can wake it (see park()).
  */
-export function block(label: string, timeout: number | undefined, arm: (wake: Wake) => Disarm | void): Msg | typeof TIMED_OUT {
+export function block(
+  label: string,
+  timeout: number | undefined,
+  arm: (wake: Wake) => Disarm | void,
+  patient = false,
+): Msg | typeof TIMED_OUT {
   const self = currentFiber();
   const seq = beginPark(self, label);
   let disarm: Disarm | void = undefined;
@@ -30,7 +36,7 @@ export function block(label: string, timeout: number | undefined, arm: (wake: Wa
     throw error;
   }
   try {
-    const msg = park(self, seq);
+    const msg = park(self, seq, patient);
     return msg === TIMEOUT_MSG ? TIMED_OUT : msg;
   } finally {
     timer?.cancel();

@@ -230,7 +230,7 @@ function threadMain(fiber: Fiber): number {
 }
 
 /** Moves the baton from `self` (the running fiber) to `target`'s thread. */
-function nativeSwitch(self: Fiber, target: Fiber): void {
+function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
   if (target._slot < 0) target._slot = engine.assign(() => threadMain(target));
   state.current = target._slot === 0 ? state.root : target;
   try {
@@ -239,7 +239,7 @@ function nativeSwitch(self: Fiber, target: Fiber): void {
     if (self._slot === 0 && target._async !== undefined) {
       target._async.runInAsyncScope(switchToSlot, undefined, target._slot);
     } else {
-      engine.switchTo(target._slot);
+      engine.switchTo(target._slot, patient);
     }
   } finally {
     state.current = self;
@@ -292,8 +292,12 @@ export function cancelPark(fiber: Fiber, seq: number): void {
   }
 }
 
-/** Blocks `fiber` (the current one) until a wake carrying `seq` (or a throw-in). */
-export function park(fiber: Fiber, seq: number): Msg {
+/**
+ * Blocks `fiber` (the current one) until a wake carrying `seq` (or a throw-in).
+ * `patient`: nothing but a timer a millisecond or more away (or a throw-in) can
+ * wake it, so its thread sleeps at once instead of spinning for the baton.
+ */
+export function park(fiber: Fiber, seq: number, patient = false): Msg {
   if (fiber === state.root) return rootWait(seq);
   const pending = fiber._pendingThrows?.shift();
   if (pending !== undefined) {
@@ -304,7 +308,7 @@ export function park(fiber: Fiber, seq: number): Msg {
     return pending;
   }
   if (!fiber._waking && fiber._parkSeq === seq) {
-    nativeSwitch(fiber, state.hub);
+    nativeSwitch(fiber, state.hub, patient);
   } else {
     // Woken before it got to park: an enter is queued; cancel it and go on.
     fiber._waking = false;

@@ -21,7 +21,8 @@ export interface EngineStats {
 /** The native engine; every method runs on the thread holding the baton. */
 export interface NativeEngine {
   assign(body: () => number): number;
-  switchTo(slot: number): void;
+  /** `patient`: only a timer a millisecond or more away (or a kill) ends this park. */
+  switchTo(slot: number, patient?: boolean): void;
   current(): number;
   runOnce(): boolean;
   stop(): void;

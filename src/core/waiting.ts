@@ -14,14 +14,19 @@ import { startTimer } from './timers';
  */
 export function sleep(ms = 0): void {
   checkMs(ms, 'ms');
-  const result = block(`sleep(${ms})`, undefined, (wake) => {
-    if (ms === 0) {
-      schedule(() => wake(OK));
-      return;
-    }
-    const timer = startTimer(ms, () => wake(OK));
-    return () => timer.cancel();
-  });
+  const result = block(
+    `sleep(${ms})`,
+    undefined,
+    (wake) => {
+      if (ms === 0) {
+        schedule(() => wake(OK));
+        return;
+      }
+      const timer = startTimer(ms, () => wake(OK));
+      return () => timer.cancel();
+    },
+    ms >= 1,
+  );
   if (result !== TIMED_OUT) unwrap(result);
 }
 

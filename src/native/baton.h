@@ -36,6 +36,18 @@ inline std::atomic<uint32_t> g_yielders{0};
 // only delays the thread being woken, so takers sleep at once.
 inline bool g_same_cpu = false;
 
+// Nanoseconds per CpuRelax() on this CPU (a pause takes from ~3 to ~40 ns
+// depending on the model), measured once: spin floors are set in time.
+inline double RelaxNanos() {
+  static const double nanos = [] {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 2000; i++) CpuRelax();
+    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / 2000;
+    return ns < 1 ? 1 : ns;
+  }();
+  return nanos;
+}
+
 class Baton {
  public:
   // Spin budget bounds, in relax iterations (a pause is ~10-140 cycles).
@@ -46,6 +58,13 @@ class Baton {
   static constexpr uint32_t kMinYieldRounds = 4;
   // A futex sleep shorter than this would have been cheaper as a spin.
   static constexpr std::chrono::microseconds kShortSleep{100};
+
+  // Makes this baton's taker spin `us` microseconds each time, instead of the
+  // adaptive budget, before it yields or sleeps.
+  void SetFixedSpin(uint32_t us) {
+    const double relaxes = us * 1000.0 / RelaxNanos();
+    fixed_spin_ = relaxes > kMaxSpin ? kMaxSpin : relaxes < 1 ? 1 : static_cast<uint32_t>(relaxes);
+  }
 
   void Give() {
     if (word_.exchange(kGiven, std::memory_order_release) == kSleeping) {
@@ -61,7 +80,7 @@ class Baton {
   // (0: sleep at once).
   void Take(uint32_t spin_divisor = 1) {
     if (spin_divisor != 0 && !g_same_cpu) {
-      const uint32_t budget = spin_ / spin_divisor;
+      const uint32_t budget = fixed_spin_ != 0 ? fixed_spin_ : spin_ / spin_divisor;
       g_spinner.store(this, std::memory_order_relaxed);
       for (uint32_t i = 0; i < budget; i++) {
         if ((i & 63) == 63 && g_spinner.load(std::memory_order_relaxed) != this) break;
@@ -128,6 +147,7 @@ class Baton {
   }
 
   std::atomic<uint32_t> word_{kEmpty};
+  uint32_t fixed_spin_ = 0;  // relaxes per spin phase when not adaptive (the Hub)
   uint32_t spin_ = 4096;   // touched only by the owning (taking) thread
   uint32_t yield_ = 16;    // likewise
 };

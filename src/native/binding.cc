@@ -53,13 +53,14 @@ void AssignFn(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(id);
 }
 
-// switchTo(slot): park the calling thread and run `slot` until someone switches back.
+// switchTo(slot, patient?): park the calling thread and run `slot` until someone
+// switches back; `patient` when only a timer (or a kill) can end the park.
 void SwitchToFn(const FunctionCallbackInfo<Value>& info) {
   Engine* engine = EngineOf(info);
   int target;
   if (!IntArg(info, 0, &target)) return;
   if (!engine->ValidTarget(target)) return Throw(info.GetIsolate(), true, "no greenlet to switch to in that slot");
-  engine->SwitchTo(target);
+  engine->SwitchTo(target, info[1]->IsTrue());
 }
 
 void CurrentFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->current()); }

@@ -45,7 +45,9 @@ class Engine {
 
   // Each method below runs on the baton holder, with the isolate locked.
   int Assign(v8::Local<v8::Function> body, const char** error);  // -1 on failure
-  void SwitchTo(int target);
+  // `patient`: the caller parks until a timer at least a millisecond away (or a
+  // kill), so spinning for the baton cannot pay.
+  void SwitchTo(int target, bool patient);
   void Terminate(int id);                 // main thread only
   bool RunOnce();                         // main thread only: one turn of the loop
   void Stop() { uv_stop(loop_); }
@@ -79,7 +81,7 @@ class Engine {
   static void OnPrepare(uv_prepare_t* handle);
   static void OnTimer(uv_timer_t* handle);
   int RunBody(Greenthread* self);
-  void Park(Greenthread* self, Greenthread* target);
+  void Park(Greenthread* self, Greenthread* target, bool patient);
   bool CreateThread(Greenthread* g);
 
   v8::Isolate* isolate_;
@@ -95,8 +97,8 @@ class Engine {
   size_t stack_size_;
   bool fail_next_create_ = false;
   bool closing_ = false;
-  bool terminate_pending_ = false;
-  int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)   // a foreign TerminateExecution hit a greenlet
+  bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
+  int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 
 }  // namespace tinyevent
