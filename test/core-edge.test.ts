@@ -72,10 +72,11 @@ describe('no thread for a greenlet', () => {
   });
 
   it('a raw switch that gets no thread throws and leaves the greenlet usable', () => {
+    // Armed first: while it is, the pool makes no thread ahead as it runs dry.
+    engine.failNextThreadCreate();
     const holders = Array.from({ length: stats().idle }, () => spawn(() => sleep(10_000)));
     sleep(0); // every idle thread is now busy
     expect(stats().idle).toBe(0);
-    engine.failNextThreadCreate();
     const g = greenlet((x: number) => x * 2);
     expect(() => g.switch(2)).toThrow(/could not create a greenlet thread/);
     expect(g.dead).toBe(false);
@@ -150,6 +151,16 @@ describe('many greenlets in a row', () => {
     for (let round = 0; round < 5; round++) joinall(Array.from({ length: 50 }, () => spawn(() => sleep(1))));
     expect(first).toHaveLength(50);
     expect(stats().threads).toBe(threads);
+  });
+
+  it('a burst that drains the pool leaves one thread made ahead, never more', () => {
+    const before = stats();
+    const burst = Array.from({ length: before.idle + 20 }, () => spawn(() => sleep(50)));
+    sleep(0); // every one has started and parked (spawn order)
+    expect(stats().idle).toBe(1);
+    expect(stats().threads).toBe(before.threads + 21);
+    joinall(burst);
+    expect(stats().idle).toBe(before.idle + 21);
   });
 
   it('a kill race: killing greenlets that were just woken', () => {

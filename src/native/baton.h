@@ -66,10 +66,11 @@ class Baton {
     fixed_spin_ = relaxes > kMaxSpin ? kMaxSpin : relaxes < 1 ? 1 : static_cast<uint32_t>(relaxes);
   }
 
-  void Give() {
-    if (word_.exchange(kGiven, std::memory_order_release) == kSleeping) {
-      syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word_), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-    }
+  // Returns true if the taker was asleep (and is now being woken by the kernel).
+  bool Give() {
+    if (word_.exchange(kGiven, std::memory_order_release) != kSleeping) return false;
+    syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word_), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+    return true;
   }
 
   // Blocks until Give(). Three phases: the latest parker spins on the CPU
@@ -77,19 +78,25 @@ class Baton {
   // polls while yielding its core, for a short while, because on a 2-core box
   // the thread switched to next is often one that parked a few switches ago;
   // then it sleeps on the futex. `spin_divisor` scales the first two phases
-  // (0: sleep at once).
-  void Take(uint32_t spin_divisor = 1) {
+  // (0: sleep at once). `partner_waking`: the thread this one just handed the
+  // baton to is being woken (or started) by the kernel, which often queues it
+  // on this very CPU, where a pause loop would keep it waiting: the spin then
+  // yields the core between polls.
+  void Take(uint32_t spin_divisor = 1, bool partner_waking = false) {
     if (spin_divisor != 0 && !g_same_cpu) {
       const uint32_t budget = fixed_spin_ != 0 ? fixed_spin_ : spin_ / spin_divisor;
       g_spinner.store(this, std::memory_order_relaxed);
-      for (uint32_t i = 0; i < budget; i++) {
-        if ((i & 63) == 63 && g_spinner.load(std::memory_order_relaxed) != this) break;
-        if (TryConsume()) {
-          // Caught it while spinning: spinning pays here, allow more of it.
-          if (spin_ < kMaxSpin) spin_ = spin_ * 2 > kMaxSpin ? kMaxSpin : spin_ * 2;
-          return;
+      if (partner_waking) {
+        if (YieldSpin(budget)) return;
+      } else {
+        for (uint32_t i = 0; i < budget; i++) {
+          if ((i & 63) == 63 && g_spinner.load(std::memory_order_relaxed) != this) break;
+          if (TryConsume()) {
+            Caught();
+            return;
+          }
+          CpuRelax();
         }
-        CpuRelax();
       }
       if (YieldPoll(yield_ / spin_divisor)) return;
     }
@@ -138,6 +145,22 @@ class Baton {
       yield_ = yield_ / 2 < kMinYieldRounds ? kMinYieldRounds : yield_ / 2;
     }
     return got;
+  }
+
+  // Caught the baton while spinning: spinning pays here, allow more of it.
+  void Caught() { spin_ = spin_ * 2 > kMaxSpin ? kMaxSpin : spin_ * 2; }
+
+  // Polls, yielding the core between polls, for as long as `relaxes` pauses take.
+  bool YieldSpin(uint32_t relaxes) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(static_cast<int64_t>(relaxes * RelaxNanos()));
+    do {
+      if (TryConsume()) {
+        Caught();
+        return true;
+      }
+      sched_yield();
+    } while (std::chrono::steady_clock::now() < until);
+    return false;
   }
 
   bool TryConsume() {

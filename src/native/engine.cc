@@ -101,10 +101,6 @@ size_t Engine::started() const {
 }
 
 bool Engine::CreateThread(Greenthread* g) {
-  if (fail_next_create_) {
-    fail_next_create_ = false;
-    return false;
-  }
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, stack_size_);
@@ -127,7 +123,9 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     auto fresh = std::make_unique<Greenthread>();
     fresh->id = static_cast<int>(slots_.size());
     fresh->engine = this;
-    if (!CreateThread(fresh.get())) {
+    const bool fail = fail_next_create_;  // the test switch
+    fail_next_create_ = false;
+    if (fail || !CreateThread(fresh.get())) {
       *error = "could not create a greenlet thread (out of memory or thread limit reached)";
       return -1;
     }
@@ -136,7 +134,29 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
   }
   g->body.Reset(isolate_, body);
   g->assigned = true;
+  // The pool ran dry: spawns are outrunning it, so the main thread makes the
+  // next thread while this one runs (see Park).
+  make_ahead_ = idle_.empty();
   return g->id;
+}
+
+// Creating a thread costs the main thread 15-45 µs on a virtual machine: when
+// spawns outrun the pool, it makes the next one while it waits for the greenlet
+// it just resumed, instead of on the way to the next start. Called on the main
+// thread inside Park, without the baton: the new thread is kept aside (no slot,
+// no id) until the main thread holds the baton again and adopts it.
+void Engine::MakeThreadAhead() {
+  if (ahead_) return;
+  auto fresh = std::make_unique<Greenthread>();
+  fresh->engine = this;
+  if (CreateThread(fresh.get())) ahead_ = std::move(fresh);  // else the next Assign tries again
+}
+
+void Engine::AdoptThreadAhead() {
+  if (!ahead_) return;
+  ahead_->id = static_cast<int>(slots_.size());
+  idle_.push_back(ahead_->id);
+  slots_.push_back(std::move(ahead_));
 }
 
 // The switch. Leaves the isolate completely (every Enter undone), so that V8's
@@ -160,12 +180,19 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   }
   {
     v8::Unlocker unlocker(isolate_);
-    target->baton.Give();
+    // Read while this thread still holds the baton; Give() hands engine state over.
+    const bool make_ahead = make_ahead_ && self == slots_[0].get() && !closing_ && !fail_next_create_;
+    if (make_ahead) make_ahead_ = false;
+    const bool first_start = !target->started_once;
+    target->started_once = true;
+    const bool waking = target->baton.Give() || first_start;
+    if (make_ahead) MakeThreadAhead();
     // A patient park (a timed sleep) cannot end within any spin: sleep at once
     // and leave the core to the thread being woken.
-    self->baton.Take(patient ? 0 : 1);
+    self->baton.Take(patient ? 0 : 1, waking);
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
+  if (self == slots_[0].get()) AdoptThreadAhead();
 #if V8_MAJOR_VERSION >= 12
   if (!async_context.IsEmpty()) SetAsyncContext(isolate_, context, async_context);
 #endif
@@ -230,7 +257,10 @@ void* Engine::ThreadMain(void* arg) {
   Engine* engine = self->engine;
   self->stack_low = CurrentStackLow();
   for (;;) {
-    self->baton.Take(8);
+    // A thread made ahead waits for its first greenlet asleep: it may be a
+    // while, and spinning would take a core from the one running now.
+    self->baton.Take(self->ran ? 8 : 0);
+    self->ran = true;
     if (self->quit) break;
     int next = engine->RunBody(self);
     // Still the baton holder: hand the thread back to the pool, then the baton on.

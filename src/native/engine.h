@@ -34,6 +34,8 @@ struct Greenthread {
   bool started = false;              // its body is on the stack
   bool kill = false;                 // forced unwind requested (teardown)
   bool quit = false;                 // leave the thread loop
+  bool ran = false;                  // has taken the baton (its own thread writes it)
+  bool started_once = false;         // has been given the baton (the giver writes it)
   int return_to = 0;                 // who gets the baton after a forced unwind
 };
 
@@ -83,6 +85,8 @@ class Engine {
   int RunBody(Greenthread* self);
   void Park(Greenthread* self, Greenthread* target, bool patient);
   bool CreateThread(Greenthread* g);
+  void MakeThreadAhead();             // main thread, inside Park
+  void AdoptThreadAhead();            // main thread, holding the baton
 
   v8::Isolate* isolate_;
   uv_loop_t* loop_;
@@ -98,6 +102,8 @@ class Engine {
   bool fail_next_create_ = false;
   bool closing_ = false;
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
+  bool make_ahead_ = false;           // the pool ran dry at the last Assign
+  std::unique_ptr<Greenthread> ahead_;  // made by MakeThreadAhead, not yet adopted
   int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 
