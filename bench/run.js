@@ -12,9 +12,10 @@ const files = fs
   .filter((f) => f.endsWith('.bench.js'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
-// Each benchmark runs with greenlet threads on any CPU (the default) and with
-// them sharing the main thread's CPU (TINYEVENT_CPU=shared).
-const modes = ['spread', 'shared'];
+// Each benchmark runs with each CPU placement of greenlet threads: on any CPU
+// (spread, the default), chosen by measuring (auto), on the main thread's CPU
+// (shared). TINYEVENT_CPU=<mode> in the environment runs that one only.
+const modes = process.env.TINYEVENT_CPU ? [process.env.TINYEVENT_CPU] : ['spread', 'auto', 'shared'];
 let failed = 0;
 for (const file of files) {
   for (const mode of modes) {

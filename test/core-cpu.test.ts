@@ -1,6 +1,6 @@
-// TINYEVENT_CPU: greenlet threads may share the main thread's CPU; child
-// processes and worker threads must not inherit that pin; an unknown mode is a
-// RangeError.
+// TINYEVENT_CPU: greenlet threads may share the main thread's CPU (always, never,
+// or as measured: auto); child processes and worker threads must not inherit
+// that pin; an unknown mode is a RangeError.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,8 +9,10 @@ import { describe, expect, it } from 'vitest';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'cpu-mode.js');
 
-function run(mode: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TINYEVENT_CPU: mode } });
+function run(mode: string | undefined): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, TINYEVENT_CPU: mode };
+  if (mode === undefined) delete env.TINYEVENT_CPU;
+  return spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', timeout: 30_000, env });
 }
 
 describe('TINYEVENT_CPU', () => {
@@ -26,8 +28,20 @@ describe('TINYEVENT_CPU', () => {
     expect(out.worker).toBe(out.before);
   });
 
+  it('auto: greenlets run wherever it puts them; child processes and workers are never pinned', () => {
+    const result = run('auto');
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout) as { cpu: string; done: number; main: string; child: string; fromGreenlet: string; worker: string; before: string };
+    expect(['shared', 'spread']).toContain(out.cpu);
+    expect(out.done).toBe(200);
+    expect(out.main).toBe(out.cpu === 'shared' ? out.main : out.before);
+    expect(out.child).toBe(out.before);
+    expect(out.fromGreenlet).toBe(out.before);
+    expect(out.worker).toBe(out.before);
+  });
+
   it('spread (the default): nothing is pinned', () => {
-    const out = JSON.parse(run('spread').stdout) as { cpu: string; done: number; main: string; before: string };
+    const out = JSON.parse(run(undefined).stdout) as { cpu: string; done: number; main: string; before: string };
     expect(out.cpu).toBe('spread');
     expect(out.done).toBe(200);
     expect(out.main).toBe(out.before);
@@ -36,6 +50,6 @@ describe('TINYEVENT_CPU', () => {
   it('an unknown mode is a RangeError at load', () => {
     const result = run('fastest');
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/RangeError: TINYEVENT_CPU must be 'shared' or 'spread', got "fastest"/);
+    expect(result.stderr).toMatch(/RangeError: TINYEVENT_CPU must be 'auto', 'shared' or 'spread', got "fastest"/);
   });
 });

@@ -14,6 +14,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { BlockingSwitchOutError, LoopExit } from './errors';
 import { Fifo } from './fifo';
 import { drainErrors, engine, runTicks } from './native';
+import { noteMainHandoff } from './placement';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
 export interface Msg {
@@ -236,6 +237,7 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
   try {
     // The Hub pushes the target's async context around the switch, so the
     // async-hooks stack stays balanced: only the main thread pushes and pops.
+    if (self._slot === 0) noteMainHandoff();
     if (self._slot === 0 && target._async !== undefined) {
       target._async.runInAsyncScope(switchToSlot, undefined, target._slot);
     } else {

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { enableAutoPlacement } from './placement';
 
 export interface EngineStats {
   /** Greenlet threads created so far (pooled ones included). */
@@ -14,7 +15,7 @@ export interface EngineStats {
   started: number;
   /** Stack size of greenlet threads, in bytes. */
   stackSize: number;
-  /** 'shared': greenlet threads share the main thread's CPU (TINYEVENT_CPU=shared); 'spread': any CPU. */
+  /** Where greenlet threads run now: 'shared', all on the main thread's CPU; 'spread', any CPU (see TINYEVENT_CPU). */
   cpu: 'shared' | 'spread';
 }
 
@@ -28,10 +29,14 @@ export interface NativeEngine {
   stop(): void;
   armTimer(ms: number): void;
   loopAlive(): boolean;
+  /** Milliseconds the event loop has waited in its poll (for I/O or timers). */
+  loopIdleMs(): number;
   terminate(slot: number): void;
   stats(): EngineStats;
   setStackSize(bytes: number): void;
-  shareOneCpu(): boolean;
+  /** Main thread: moves every greenlet thread to the main thread's CPU, or spreads them; false if refused. */
+  setCpuShared(shared: boolean): boolean;
+  /** Around creating a worker thread: gives the main thread every CPU (true), or its placement back. */
   widenCpus(widen: boolean): void;
   failNextThreadCreate(): void;
 }
@@ -75,23 +80,28 @@ function addonPath(): string {
 }
 
 /**
- * TINYEVENT_CPU=shared pins the main thread, and so every greenlet thread, to one
- * CPU: resuming a parked greenlet is then a same-CPU context switch (~2 µs)
- * instead of a cross-CPU wake-up (5-50 µs on small virtual machines), which
- * doubles I/O-bound throughput, while a hot switch costs ~2.4 µs instead of
- * ~0.6 µs. Default 'spread'.
+ * TINYEVENT_CPU chooses where greenlet threads run. 'shared' pins the main
+ * thread, and every greenlet thread, to one CPU: resuming a parked greenlet is
+ * then a same-CPU context switch (~3 µs) instead of a cross-CPU wake-up (20-50
+ * µs on small virtual machines), while a hot switch costs ~2.4 µs instead of
+ * ~0.6 µs. 'spread' (the default) leaves them on any CPU. 'auto' keeps
+ * whichever of the two gets more done, trying the other now and then
+ * (placement.ts).
  */
 function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
-  if (mode === undefined || mode === '' || mode === 'spread') return;
-  if (mode !== 'shared') throw new RangeError(`TINYEVENT_CPU must be 'shared' or 'spread', got ${JSON.stringify(mode)}`);
-  // libuv's thread pool starts on first use and its threads would inherit the
-  // pin: start it now, while the main thread may still run anywhere.
+  const chosen = mode === undefined || mode === '' ? 'spread' : mode;
+  if (chosen === 'spread') return;
+  if (chosen !== 'shared' && chosen !== 'auto') {
+    throw new RangeError(`TINYEVENT_CPU must be 'auto', 'shared' or 'spread', got ${JSON.stringify(mode)}`);
+  }
+  // libuv's thread pool starts on first use and its threads would inherit a
+  // pin: start it now, while the main thread still runs anywhere.
   fs.access(__filename, () => undefined);
-  if (!engine.shareOneCpu()) {
+  if (chosen === 'shared' && !engine.setCpuShared(true)) {
     process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
     return;
   }
-  // A worker thread would inherit the pin and lose its own CPU: workers made
+  // A worker thread would inherit a pin and lose its own CPU: workers made
   // through worker_threads.Worker (read after this point) start unpinned.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('node:worker_threads') as typeof import('node:worker_threads');
@@ -108,6 +118,7 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
   }
   Object.defineProperty(Worker, 'name', { value: 'Worker' });
   threads.Worker = Worker;
+  if (chosen === 'auto') enableAutoPlacement(engine);
 }
 
 const ENGINE = Symbol.for('tinyevent.engine.v1');

@@ -32,9 +32,9 @@ class Baton;
 inline std::atomic<const Baton*> g_spinner{nullptr};
 // How many threads are polling with sched_yield right now.
 inline std::atomic<uint32_t> g_yielders{0};
-// Set when every greenlet thread shares the main thread's CPU: spinning there
-// only delays the thread being woken, so takers sleep at once.
-inline bool g_same_cpu = false;
+// Set when every greenlet thread shares the main thread's CPU (cpus.h): spinning
+// there only delays the thread being woken, so takers sleep at once.
+inline std::atomic<bool> g_same_cpu{false};
 
 // Nanoseconds per CpuRelax() on this CPU (a pause takes from ~3 to ~40 ns
 // depending on the model), measured once: spin floors are set in time.
@@ -66,6 +66,9 @@ class Baton {
     fixed_spin_ = relaxes > kMaxSpin ? kMaxSpin : relaxes < 1 ? 1 : static_cast<uint32_t>(relaxes);
   }
 
+  // Whether the taker is asleep in the kernel right now (a hint: it may be about to).
+  bool Asleep() const { return word_.load(std::memory_order_acquire) == kSleeping; }
+
   // Returns true if the taker was asleep (and is now being woken by the kernel).
   bool Give() {
     if (word_.exchange(kGiven, std::memory_order_release) != kSleeping) return false;
@@ -83,7 +86,7 @@ class Baton {
   // on this very CPU, where a pause loop would keep it waiting: the spin then
   // yields the core between polls.
   void Take(uint32_t spin_divisor = 1, bool partner_waking = false) {
-    if (spin_divisor != 0 && !g_same_cpu) {
+    if (spin_divisor != 0 && !g_same_cpu.load(std::memory_order_relaxed)) {
       const uint32_t budget = fixed_spin_ != 0 ? fixed_spin_ : spin_ / spin_divisor;
       g_spinner.store(this, std::memory_order_relaxed);
       if (partner_waking) {

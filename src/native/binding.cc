@@ -5,6 +5,7 @@
 #include <node.h>
 #include <v8.h>
 
+#include "cpus.h"
 #include "engine.h"
 
 namespace tinyevent {
@@ -82,6 +83,8 @@ void ArmTimerFn(const FunctionCallbackInfo<Value>& info) {
 
 void LoopAliveFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopAlive()); }
 
+void LoopIdleMsFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopIdleMs()); }
+
 // terminate(slot): unwind a parked greenlet without running its JavaScript.
 void TerminateFn(const FunctionCallbackInfo<Value>& info) {
   Engine* engine = EngineOf(info);
@@ -92,15 +95,14 @@ void TerminateFn(const FunctionCallbackInfo<Value>& info) {
   engine->Terminate(target);
 }
 
-// shareOneCpu() -> whether greenlet threads now share the main thread's CPU.
-void ShareOneCpuFn(const FunctionCallbackInfo<Value>& info) {
-  info.GetReturnValue().Set(EngineOf(info)->ShareOneCpu());
+// setCpuShared(bool) -> whether the placement is now as asked (see cpus.h).
+void SetCpuSharedFn(const FunctionCallbackInfo<Value>& info) {
+  if (EngineOf(info)->current() != 0) return Throw(info.GetIsolate(), false, "the CPU placement changes on the main thread");
+  info.GetReturnValue().Set(cpus::SetShared(info.Length() > 0 && info[0]->IsTrue()));
 }
 
-// widenCpus(bool): see Engine::WidenCpus.
-void WidenCpusFn(const FunctionCallbackInfo<Value>& info) {
-  EngineOf(info)->WidenCpus(info.Length() > 0 && info[0]->IsTrue());
-}
+// widenCpus(bool): see cpus::Widen.
+void WidenCpusFn(const FunctionCallbackInfo<Value>& info) { cpus::Widen(info.Length() > 0 && info[0]->IsTrue()); }
 
 void StatsFn(const FunctionCallbackInfo<Value>& info) {
   Engine* engine = EngineOf(info);
@@ -115,7 +117,7 @@ void StatsFn(const FunctionCallbackInfo<Value>& info) {
   set("started", static_cast<double>(engine->started()));
   set("stackSize", static_cast<double>(engine->stack_size()));
   stats->Set(context, String::NewFromUtf8(isolate, "cpu").ToLocalChecked(),
-             String::NewFromUtf8(isolate, engine->SharesOneCpu() ? "shared" : "spread").ToLocalChecked())
+             String::NewFromUtf8(isolate, cpus::Shared() ? "shared" : "spread").ToLocalChecked())
       .Check();
   info.GetReturnValue().Set(stats);
 }
@@ -159,9 +161,10 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("stop", StopFn);
   add("armTimer", ArmTimerFn);
   add("loopAlive", LoopAliveFn);
+  add("loopIdleMs", LoopIdleMsFn);
   add("terminate", TerminateFn);
   add("stats", StatsFn);
-  add("shareOneCpu", ShareOneCpuFn);
+  add("setCpuShared", SetCpuSharedFn);
   add("widenCpus", WidenCpusFn);
   add("setStackSize", SetStackSizeFn);
   add("failNextThreadCreate", FailNextThreadCreateFn);

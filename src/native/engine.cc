@@ -4,6 +4,8 @@
 #include <cstring>
 #include <sched.h>
 
+#include "cpus.h"
+
 namespace tinyevent {
 
 namespace {
@@ -55,38 +57,11 @@ Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* 
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
 }
 
-namespace {
-cpu_set_t g_process_cpus;  // the mask before pinning, restored in forked children
-int g_pinned_cpu = 0;
-
-void RestoreCpusInChild() { sched_setaffinity(0, sizeof g_process_cpus, &g_process_cpus); }
-}  // namespace
-
-bool Engine::ShareOneCpu() {
-  if (g_same_cpu) return true;
-  if (threads() > 0) return false;  // threads already made keep their affinity
-  if (sched_getaffinity(0, sizeof g_process_cpus, &g_process_cpus) != 0) return false;
-  g_pinned_cpu = sched_getcpu();
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(g_pinned_cpu, &one);
-  if (sched_setaffinity(0, sizeof one, &one) != 0) return false;
-  // Child processes must not inherit the pin (a `make -j8` would run on one CPU).
-  pthread_atfork(nullptr, nullptr, RestoreCpusInChild);
-  g_same_cpu = true;
-  return true;
-}
-
-void Engine::WidenCpus(bool widen) {
-  if (!g_same_cpu) return;
-  if (widen) {
-    sched_setaffinity(0, sizeof g_process_cpus, &g_process_cpus);
-  } else {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(g_pinned_cpu, &one);
-    sched_setaffinity(0, sizeof one, &one);
-  }
+bool Engine::HandOff(Greenthread* target) {
+  // A sleeping target moves to the current CPU placement before it is woken:
+  // cheap while it sleeps, and the kernel then wakes it where it is to run.
+  if (target->baton.Asleep()) cpus::FollowSleeper(target->tid, &target->cpu_generation);
+  return target->baton.Give();
 }
 
 bool Engine::ValidTarget(int id) const {
@@ -101,6 +76,7 @@ size_t Engine::started() const {
 }
 
 bool Engine::CreateThread(Greenthread* g) {
+  g->cpu_generation = cpus::Generation();  // it inherits the main thread's mask
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, stack_size_);
@@ -185,13 +161,14 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
     if (make_ahead) make_ahead_ = false;
     const bool first_start = !target->started_once;
     target->started_once = true;
-    const bool waking = target->baton.Give() || first_start;
+    const bool waking = HandOff(target) || first_start;
     if (make_ahead) MakeThreadAhead();
     // A patient park (a timed sleep) cannot end within any spin: sleep at once
     // and leave the core to the thread being woken.
     self->baton.Take(patient ? 0 : 1, waking);
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
+  cpus::Follow(&self->cpu_generation);
   if (self == slots_[0].get()) AdoptThreadAhead();
 #if V8_MAJOR_VERSION >= 12
   if (!async_context.IsEmpty()) SetAsyncContext(isolate_, context, async_context);
@@ -256,6 +233,7 @@ void* Engine::ThreadMain(void* arg) {
   Greenthread* self = static_cast<Greenthread*>(arg);
   Engine* engine = self->engine;
   self->stack_low = CurrentStackLow();
+  self->tid = static_cast<int>(syscall(SYS_gettid));
   for (;;) {
     // A thread made ahead (in a burst of spawns) is handed its first greenlet
     // soon: it polls for it while yielding its core, so that the hand-off
@@ -263,11 +241,12 @@ void* Engine::ThreadMain(void* arg) {
     self->baton.Take(self->ran ? 8 : 1, !self->ran);
     self->ran = true;
     if (self->quit) break;
+    cpus::Follow(&self->cpu_generation);
     int next = engine->RunBody(self);
     // Still the baton holder: hand the thread back to the pool, then the baton on.
     engine->idle_.push_back(self->id);
     engine->current_ = next;
-    engine->slots_[next]->baton.Give();
+    engine->HandOff(engine->slots_[next].get());
   }
   engine->isolate_->DiscardThreadSpecificMetadata();
   // The joiner waits on this baton; this thread touches nothing after it.

@@ -36,6 +36,8 @@ struct Greenthread {
   bool quit = false;                 // leave the thread loop
   bool ran = false;                  // has taken the baton (its own thread writes it)
   bool started_once = false;         // has been given the baton (the giver writes it)
+  uint32_t cpu_generation = 0;       // the CPU placement it follows (cpus.h)
+  int tid = 0;                       // its kernel thread id (0 until it has started)
   int return_to = 0;                 // who gets the baton after a forced unwind
 };
 
@@ -58,15 +60,9 @@ class Engine {
   // greenlet may block inside one; this timer still fires. ms < 0 stops it.
   void ArmTimer(double ms);
   bool LoopAlive() const { return uv_loop_alive(loop_) != 0; }
+  // Milliseconds the loop has waited in its poll (Node turns the metric on).
+  double LoopIdleMs() const { return static_cast<double>(uv_metrics_idle_time(loop_)) / 1e6; }
   void Shutdown();                        // env cleanup: unwind and join everything
-  // Pins the main thread (and so every greenlet thread made later) to the CPU it
-  // runs on: a hand-off to a sleeping thread is then a plain context switch, not a
-  // cross-CPU wake-up. Only before the first greenlet thread exists.
-  bool ShareOneCpu();
-  bool SharesOneCpu() const { return g_same_cpu; }
-  // Gives the main thread the process's CPUs back (or pins it again), around the
-  // creation of a thread that must not inherit the pin (a worker thread).
-  void WidenCpus(bool widen);
 
   bool ValidTarget(int id) const;
   int current() const { return current_; }
@@ -84,6 +80,8 @@ class Engine {
   static void OnTimer(uv_timer_t* handle);
   int RunBody(Greenthread* self);
   void Park(Greenthread* self, Greenthread* target, bool patient);
+  // Gives `target` the baton; true if it was asleep.
+  bool HandOff(Greenthread* target);
   bool CreateThread(Greenthread* g);
   void MakeThreadAhead();             // main thread, inside Park
   void AdoptThreadAhead();            // main thread, holding the baton
