@@ -11,6 +11,17 @@ const fmt = (n, digits = 2) => n.toFixed(digits);
 const rows = [];
 const row = (what, tinyevent, baseline, target) => rows.push({ what, tinyevent, baseline, target });
 
+/** The median of five minor GCs, in ms. */
+function minorGcMedian() {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const g0 = now();
+    global.gc({ type: 'minor' });
+    times.push(now() - g0);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
 async function asyncPingPong(rounds) {
   // Two async "tasks" handing a token back and forth through promises.
   let resolveA, resolveB;
@@ -102,13 +113,7 @@ async function main() {
   const parked = [];
   for (let i = 0; i < P; i++) parked.push(te.spawn(() => te.sleep(60_000)));
   te.spawn(() => {}).join(); // every one of them has parked
-  const gcTimes = [];
-  for (let i = 0; i < 5; i++) {
-    const g0 = now();
-    global.gc({ type: 'minor' });
-    gcTimes.push(now() - g0);
-  }
-  const minorGc = gcTimes.sort((a, b) => a - b)[2];
+  const minorGc = minorGcMedian();
   te.killall(parked);
 
   global.gc();
@@ -119,13 +124,7 @@ async function main() {
   for (let i = 0; i < P; i++) tasks.push((async () => sleep(1000))());
   await new Promise((r) => setImmediate(r));
   const asyncRss = process.memoryUsage().rss - rssA;
-  const asyncGcTimes = [];
-  for (let i = 0; i < 5; i++) {
-    const g0 = now();
-    global.gc({ type: 'minor' });
-    asyncGcTimes.push(now() - g0);
-  }
-  const asyncGc = asyncGcTimes.sort((a, b) => a - b)[2];
+  const asyncGc = minorGcMedian();
   await Promise.all(tasks);
   const asyncWall = now() - t0;
 

@@ -7,15 +7,15 @@
 // that other processes (a database, a load generator) may need. Which of the
 // two placements, spread or shared (every greenlet thread on the main thread's
 // CPU), runs a program faster depends on the program, so tinyevent measures:
-// it counts the main thread's hand-offs per busy millisecond (the event loop not
-// waiting for I/O or timers), now and then tries the
-// other placement for a few windows, and keeps whichever did more; failed
-// trials come less and less often. The engine moves the threads: a syscall on
-// the main thread, and each greenlet thread follows before it next runs.
+// it counts the main thread's hand-offs per busy millisecond (the event loop
+// not waiting for I/O or timers), now and then tries the other placement for a
+// few windows, and keeps whichever did more; failed trials come less and less
+// often. The engine moves the threads: a syscall on the main thread, and each
+// greenlet thread follows before it next runs.
 import type { NativeEngine } from './native';
 
 /** Main-thread hand-offs per window (the unit of measure). */
-export const WINDOW = 256;
+const WINDOW = 256;
 /** Windows measured on trial, after one window to settle. */
 const TRIAL_WINDOWS = 2;
 /** A trial wins when each of its windows does this much more work per millisecond. */
