@@ -47,6 +47,17 @@ describe('TINYEVENT_CPU', () => {
     expect(out.main).toBe(out.before);
   });
 
+  it('in a worker thread tinyevent leaves the placement alone (it is one per process)', () => {
+    const result = spawnSync(process.execPath, [path.join(__dirname, 'scripts', 'cpu-worker.js')], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, TINYEVENT_CPU: 'shared' },
+    });
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout) as { cpu: string; done: number; worker: string; main: string; before: string };
+    expect(out).toEqual({ cpu: 'spread', done: 50, worker: out.before, main: out.before, before: out.before });
+  });
+
   it('an unknown mode is a RangeError at load', () => {
     const result = run('fastest');
     expect(result.status).not.toBe(0);

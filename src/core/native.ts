@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import { enableAutoPlacement } from './placement';
 
 export interface EngineStats {
@@ -90,10 +91,12 @@ function addonPath(): string {
  */
 function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
   const chosen = mode === undefined || mode === '' ? 'spread' : mode;
-  if (chosen === 'spread') return;
-  if (chosen !== 'shared' && chosen !== 'auto') {
+  if (chosen !== 'spread' && chosen !== 'shared' && chosen !== 'auto') {
     throw new RangeError(`TINYEVENT_CPU must be 'auto', 'shared' or 'spread', got ${JSON.stringify(mode)}`);
   }
+  // The placement is one per process (CPU masks, the fork handler): only the
+  // main thread's tinyevent sets it; in a worker thread greenlets stay spread.
+  if (chosen === 'spread' || !isMainThread) return;
   // libuv's thread pool starts on first use and its threads would inherit a
   // pin: start it now, while the main thread still runs anywhere.
   fs.access(__filename, () => undefined);
