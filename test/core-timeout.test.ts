@@ -1,6 +1,7 @@
 // Timeout and withTimeout, in greenlets and in the root; no timer left behind.
 import { describe, expect, it } from 'vitest';
 
+import { pendingTimers } from '../src/core/timers';
 import { Greenlet, iwait, joinall, sleep, spawn, Timeout, waitFor, withTimeout } from '../src/index';
 import { onLoop } from './core-util';
 
@@ -235,11 +236,14 @@ describe('no timer leaks', () => {
 
   it('a Timeout that fired or was cancelled holds no timer', () => {
     const before = activeTimers();
+    const hubBefore = pendingTimers();
     const fired = spawn(() => withTimeout(5, () => sleep(100_000), { timeoutValue: 'x' }));
     expect(fired.get()).toBe('x');
+    expect(pendingTimers()).toBe(hubBefore);
     const t = Timeout.startNew(100_000);
-    expect(activeTimers()).toBeGreaterThan(0);
+    expect(pendingTimers()).toBe(hubBefore + 1);
     t.cancel();
+    expect(pendingTimers()).toBe(hubBefore);
     expect(activeTimers()).toBeLessThanOrEqual(before);
   });
 });

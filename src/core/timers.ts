@@ -115,3 +115,8 @@ export function startTimer(ms: number, callback: () => void): TimerHandle {
     },
   };
 }
+
+/** @internal How many Hub timers are pending (started, neither fired nor cancelled). */
+export function pendingTimers(): number {
+  return state.live;
+}
