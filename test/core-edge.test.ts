@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { getcurrent, greenlet, RawGreenlet, RootGreenlet } from '../src/greenlet';
-import { Greenlet, GreenletExit, joinall, killall, sleep, spawn, stats, Timeout } from '../src/index';
+import { Event, Greenlet, GreenletExit, joinall, killall, sleep, spawn, stats, Timeout } from '../src/index';
 import { engine } from '../src/core/native';
 import { collectFailures } from './core-util';
 
@@ -155,10 +155,12 @@ describe('many greenlets in a row', () => {
 
   it('a burst that drains the pool leaves one thread made ahead, never more', () => {
     const before = stats();
-    const burst = Array.from({ length: before.idle + 20 }, () => spawn(() => sleep(50)));
+    const go = new Event();
+    const burst = Array.from({ length: before.idle + 20 }, () => spawn(() => go.wait()));
     sleep(0); // every one has started and parked (spawn order)
     expect(stats().idle).toBe(1);
     expect(stats().threads).toBe(before.threads + 21);
+    go.set();
     joinall(burst);
     expect(stats().idle).toBe(before.idle + 21);
   });

@@ -32,6 +32,32 @@ class Baton;
 inline std::atomic<const Baton*> g_spinner{nullptr};
 // How many threads are polling with sched_yield right now.
 inline std::atomic<uint32_t> g_yielders{0};
+// Until when (steady-clock ns) other processes are known to want our CPUs: a
+// sched_yield then hands the core to one of them for a whole time slice
+// (milliseconds), so a thread waiting for a woken partner pause-spins instead.
+inline std::atomic<int64_t> g_contended_until{0};
+// A sched_yield that takes longer than this ran somebody else's time slice.
+inline constexpr int64_t kContendedYieldNs = 500 * 1000;
+// How long one such yield keeps yielding off.
+inline constexpr int64_t kContendedForNs = 50 * 1000 * 1000;
+
+inline int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+inline bool Contended() { return SteadyNs() < g_contended_until.load(std::memory_order_relaxed); }
+
+// Yields the core; false if that let another process run for a time slice
+// (contention noted: stop yielding, spin or sleep instead).
+inline bool YieldCore() {
+  const int64_t before = SteadyNs();
+  sched_yield();
+  const int64_t after = SteadyNs();
+  if (after - before < kContendedYieldNs) return true;
+  g_contended_until.store(after + kContendedForNs, std::memory_order_relaxed);
+  return false;
+}
+
 // Set when every greenlet thread shares the main thread's CPU (cpus.h): spinning
 // there only delays the thread being woken, so takers sleep at once.
 inline std::atomic<bool> g_same_cpu{false};
@@ -89,7 +115,7 @@ class Baton {
     if (spin_divisor != 0 && !g_same_cpu.load(std::memory_order_relaxed)) {
       const uint32_t budget = fixed_spin_ != 0 ? fixed_spin_ : spin_ / spin_divisor;
       g_spinner.store(this, std::memory_order_relaxed);
-      if (partner_waking) {
+      if (partner_waking && !Contended()) {
         if (YieldSpin(budget)) return;
       } else {
         for (uint32_t i = 0; i < budget; i++) {
@@ -155,14 +181,14 @@ class Baton {
 
   // Polls, yielding the core between polls, for as long as `relaxes` pauses take.
   bool YieldSpin(uint32_t relaxes) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(static_cast<int64_t>(relaxes * RelaxNanos()));
+    const int64_t until = SteadyNs() + static_cast<int64_t>(relaxes * RelaxNanos());
     do {
       if (TryConsume()) {
         Caught();
         return true;
       }
-      sched_yield();
-    } while (std::chrono::steady_clock::now() < until);
+      if (!YieldCore()) return TryConsume();
+    } while (SteadyNs() < until);
     return false;
   }
 
