@@ -1,7 +1,7 @@
 // Greenlet: construction, subclassing, join, get, kill, state, links, promise.
 import { describe, expect, it } from 'vitest';
 
-import { getcurrent, Greenlet, GreenletExit, joinall, RootGreenlet, setErrorHandler, sleep, spawn, Timeout } from '../src/index';
+import { Event, getcurrent, Greenlet, GreenletExit, joinall, RootGreenlet, setErrorHandler, sleep, spawn, Timeout } from '../src/index';
 import { collectFailures } from './core-util';
 
 class Adder extends Greenlet<number> {
@@ -86,14 +86,16 @@ describe('Greenlet construction', () => {
 
 describe('state', () => {
   it('value, exception, ready, successful, dead, started through the life of a greenlet', () => {
+    const go = new Event();
     const g = new Greenlet(() => {
-      sleep(5);
+      go.wait();
       return 'done';
     });
     expect([g.started, g.dead, g.ready(), g.successful(), g.value, g.exception]).toEqual([false, false, false, false, undefined, undefined]);
     g.start();
     sleep(0);
     expect([g.started, g.dead, g.ready(), g.successful()]).toEqual([true, false, false, false]);
+    go.set();
     g.join();
     expect([g.dead, g.ready(), g.successful(), g.value, g.exception]).toEqual([true, true, true, 'done', undefined]);
   });

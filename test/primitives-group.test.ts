@@ -72,7 +72,15 @@ describe('Group', () => {
     const group = new Group();
     const delays = [4, 1, 3];
     expect(Array.from(group.imap((d: number) => { sleep(d); return d; }, delays))).toEqual([4, 1, 3]);
-    expect(Array.from(group.imapUnordered((d: number) => { sleep(d * 5); return d; }, delays))).toEqual([1, 3, 4]);
+    // Each finishes when its gate opens: 1, then 3, then 4.
+    const gates = new Map(delays.map((d) => [d, new Event()]));
+    spawn(() => {
+      for (const d of [1, 3, 4]) {
+        gates.get(d)?.set();
+        sleep(0);
+      }
+    });
+    expect(Array.from(group.imapUnordered((d: number) => { gates.get(d)?.wait(); return d; }, delays))).toEqual([1, 3, 4]);
   });
 
   it('imap maxsize bounds how many run at once and reads a generator lazily', () => {
