@@ -10,8 +10,9 @@ import { onLoop } from './core-util';
  * that come and go, so in-process checks assert "no more than before"; the
  * exact count is checked in a child process (core-process.test.ts).
  */
+/** Timers tinyevent holds (the Hub's heap: Node's count includes the test runner's). */
 function activeTimers(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+  return pendingTimers();
 }
 
 function thrownBy(fn: () => unknown): unknown {
