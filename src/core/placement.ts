@@ -72,7 +72,7 @@ export class PlacementPolicy {
         trial.settle--;
         return false;
       }
-      trial.won &&= trial.settle === 0 && rate >= trial.baseline * TRIAL_GAIN;
+      trial.won &&= rate >= trial.baseline * TRIAL_GAIN;
       if (++trial.windows < TRIAL_WINDOWS && trial.won) return false;
       this.trial = undefined;
       this.sinceTrial = 0;

@@ -66,9 +66,9 @@ inline std::atomic<bool> g_same_cpu{false};
 // depending on the model), measured once: spin floors are set in time.
 inline double RelaxNanos() {
   static const double nanos = [] {
-    const auto start = std::chrono::steady_clock::now();
+    const int64_t start = SteadyNs();
     for (int i = 0; i < 2000; i++) CpuRelax();
-    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / 2000;
+    const double ns = static_cast<double>(SteadyNs() - start) / 2000;
     return ns < 1 ? 1 : ns;
   }();
   return nanos;

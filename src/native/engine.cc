@@ -69,12 +69,6 @@ bool Engine::ValidTarget(int id) const {
   return slots_[id]->assigned;
 }
 
-size_t Engine::started() const {
-  size_t n = 0;
-  for (size_t i = 1; i < slots_.size(); i++) n += slots_[i]->started ? 1 : 0;
-  return n;
-}
-
 bool Engine::CreateThread(Greenthread* g) {
   g->cpu_generation = cpus::Generation();  // it inherits the main thread's mask
   pthread_attr_t attr;
@@ -203,6 +197,7 @@ int Engine::RunBody(Greenthread* self) {
   v8::Local<v8::Function> body = self->body.Get(isolate_);
   self->body.Reset();
   self->started = true;
+  started_++;
 
   int next = 0;
   v8::Local<v8::Value> result;
@@ -224,6 +219,7 @@ int Engine::RunBody(Greenthread* self) {
     fprintf(stderr, "tinyevent: greenlet body threw: %s\n", *text ? *text : "(unprintable)");
   }
   self->started = false;
+  started_--;
   self->kill = false;
   self->assigned = false;
   return next;

@@ -68,7 +68,7 @@ class Engine {
   int current() const { return current_; }
   size_t threads() const { return slots_.size() - 1; }
   size_t idle() const { return idle_.size(); }
-  size_t started() const;
+  size_t started() const { return started_; }
   void set_stack_size(size_t bytes) { stack_size_ = bytes; }
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
@@ -102,6 +102,7 @@ class Engine {
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
   bool make_ahead_ = false;           // the pool ran dry at the last Assign
   std::unique_ptr<Greenthread> ahead_;  // made by MakeThreadAhead, not yet adopted
+  size_t started_ = 0;               // greenlet threads with a body on their stack
   int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 

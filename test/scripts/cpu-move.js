@@ -19,8 +19,6 @@ function phase(shared, fresh) {
   });
   // A finished greenlet leaves its thread in the pool.
   joinall([spawn(() => 1)]);
-  go.clear();
-  joinall([spawn(() => 1)]);
   if (!engine.setCpuShared(shared)) throw new Error('setCpuShared refused');
   go.set();
   const out = { main: allowed(), parked: parked.get(), pooled: spawn(allowed).get(), stats: stats().cpu };
