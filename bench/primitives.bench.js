@@ -13,6 +13,20 @@ const rows = [];
 const row = (what, tinyevent, baseline, target) => rows.push({ what, tinyevent, baseline, target });
 const best = (n, fn) => Math.min(...Array.from({ length: n }, fn));
 
+/** Milliseconds until every one of `greenlets` (spawned, not yet run) is done. */
+function timeJoin(greenlets) {
+  const t0 = now();
+  te.joinall(greenlets);
+  return now() - t0;
+}
+
+/** Milliseconds for async `tasks`, started together, to finish. */
+async function timeAll(tasks) {
+  const t0 = now();
+  await Promise.all(tasks.map((task) => task()));
+  return now() - t0;
+}
+
 // ------------------------------------------------------------- async baselines
 
 /** The promise equivalent of an Event: set() resolves whoever waits. */
@@ -75,9 +89,7 @@ function eventPingPong(rounds) {
       pong.set();
     }
   });
-  const t0 = now();
-  te.joinall([a, b]);
-  return ((now() - t0) * 1e3) / (rounds * 2); // µs per hand-off
+  return (timeJoin([a, b]) * 1e3) / (rounds * 2); // µs per hand-off
 }
 
 function rootEventPingPong(rounds) {
@@ -104,24 +116,23 @@ function rootEventPingPong(rounds) {
 async function asyncEventPingPong(rounds) {
   const ping = new AsyncEvent();
   const pong = new AsyncEvent();
-  const t0 = now();
-  await Promise.all([
-    (async () => {
+  const ms = await timeAll([
+    async () => {
       for (let i = 0; i < rounds; i++) {
         ping.set();
         await pong.wait();
         pong.clear();
       }
-    })(),
-    (async () => {
+    },
+    async () => {
       for (let i = 0; i < rounds; i++) {
         await ping.wait();
         ping.clear();
         pong.set();
       }
-    })(),
+    },
   ]);
-  return ((now() - t0) * 1e3) / (rounds * 2);
+  return (ms * 1e3) / (rounds * 2);
 }
 
 function queuePingPong(rounds) {
@@ -136,27 +147,24 @@ function queuePingPong(rounds) {
   const b = te.spawn(() => {
     for (let i = 0; i < rounds; i++) back.put(there.get());
   });
-  const t0 = now();
-  te.joinall([a, b]);
-  return ((now() - t0) * 1e3) / (rounds * 2);
+  return (timeJoin([a, b]) * 1e3) / (rounds * 2);
 }
 
 async function asyncQueuePingPong(rounds) {
   const there = new AsyncQueue();
   const back = new AsyncQueue();
-  const t0 = now();
-  await Promise.all([
-    (async () => {
+  const ms = await timeAll([
+    async () => {
       for (let i = 0; i < rounds; i++) {
         await there.put(i);
         await back.get();
       }
-    })(),
-    (async () => {
+    },
+    async () => {
       for (let i = 0; i < rounds; i++) await back.put(await there.get());
-    })(),
+    },
   ]);
-  return ((now() - t0) * 1e3) / (rounds * 2);
+  return (ms * 1e3) / (rounds * 2);
 }
 
 // ------------------------------------------------------------- throughput
@@ -170,9 +178,7 @@ function queueThroughput(items) {
   const consumer = te.spawn(() => {
     for (let i = 0; i < items; i++) sum += q.get();
   });
-  const t0 = now();
-  te.joinall([producer, consumer]);
-  const ms = now() - t0;
+  const ms = timeJoin([producer, consumer]);
   if (sum !== (items * (items - 1)) / 2) throw new Error('queue lost items');
   return items / (ms / 1000);
 }
@@ -180,16 +186,14 @@ function queueThroughput(items) {
 async function asyncQueueThroughput(items) {
   const q = new AsyncQueue(100);
   let sum = 0;
-  const t0 = now();
-  await Promise.all([
-    (async () => {
+  const ms = await timeAll([
+    async () => {
       for (let i = 0; i < items; i++) await q.put(i);
-    })(),
-    (async () => {
+    },
+    async () => {
       for (let i = 0; i < items; i++) sum += await q.get();
-    })(),
+    },
   ]);
-  const ms = now() - t0;
   if (sum !== (items * (items - 1)) / 2) throw new Error('async queue lost items');
   return items / (ms / 1000);
 }
