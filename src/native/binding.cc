@@ -7,6 +7,7 @@
 
 #include "cpus.h"
 #include "engine.h"
+#include "v8compat.h"
 
 namespace tinyevent {
 namespace {
@@ -23,7 +24,7 @@ using v8::String;
 using v8::Value;
 
 Engine* EngineOf(const FunctionCallbackInfo<Value>& info) {
-  return static_cast<Engine*>(info.Data().As<External>()->Value());
+  return static_cast<Engine*>(v8compat::ExternalValue(info.Data().As<External>(), v8compat::ExternalTag::kEngine));
 }
 
 void Throw(Isolate* isolate, bool range, const char* message) {
@@ -148,7 +149,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
                               info[1].As<Function>());
   node::AddEnvironmentCleanupHook(isolate, Cleanup, engine);
 
-  Local<External> data = External::New(isolate, engine);
+  Local<External> data = v8compat::NewExternal(isolate, engine, v8compat::ExternalTag::kEngine);
   Local<Object> api = Object::New(isolate);
   auto add = [&](const char* name, v8::FunctionCallback fn) {
     Local<Function> f = FunctionTemplate::New(isolate, fn, data)->GetFunction(context).ToLocalChecked();
@@ -175,7 +176,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
 }  // namespace tinyevent
 
 NODE_MODULE_INIT(/* exports, module, context */) {
-  v8::Isolate* isolate = context->GetIsolate();
+  v8::Isolate* isolate = tinyevent::v8compat::IsolateOf(context);
   exports
       ->Set(context, v8::String::NewFromUtf8(isolate, "setup").ToLocalChecked(),
             v8::FunctionTemplate::New(isolate, tinyevent::SetupFn)->GetFunction(context).ToLocalChecked())

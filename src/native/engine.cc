@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include "cpus.h"
+#include "v8compat.h"
 
 namespace tinyevent {
 
@@ -18,16 +19,6 @@ constexpr size_t kDefaultStackSize = 1024 * 1024 + kStackMargin;
 // greenlet starting on a new thread takes ~30 µs). Not longer: a thread woken on
 // the Hub's CPU waits for the spin to end.
 constexpr uint32_t kHubSpinUs = 60;
-
-#if V8_MAJOR_VERSION >= 12
-v8::Local<v8::Value> GetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context>) {
-  return isolate->GetContinuationPreservedEmbedderData();
-}
-
-void SetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context>, v8::Local<v8::Value> value) {
-  isolate->SetContinuationPreservedEmbedderData(value);
-}
-#endif
 
 uintptr_t CurrentStackLow() {
   pthread_attr_t attr;
@@ -134,14 +125,14 @@ void Engine::AdoptThreadAhead() {
 // scan starts from the running thread; hands the baton; parks; comes back.
 void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   current_ = target->id;
-#if V8_MAJOR_VERSION >= 12
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
   // The async context (AsyncContextFrame-based AsyncLocalStorage, Node 22+) is
   // one slot per isolate, not per thread: each parked thread keeps its own.
   // (Node 20 keeps AsyncLocalStorage in async_hooks, which the Hub handles.)
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  v8::Local<v8::Value> async_context;
-  if (!context.IsEmpty()) async_context = GetAsyncContext(isolate_, context);
+  v8compat::ContinuationData async_context;
+  if (!context.IsEmpty()) async_context = v8compat::GetContinuationData(isolate_);
 #endif
   int depth = 0;
   while (isolate_->IsCurrent()) {
@@ -164,8 +155,8 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   for (int i = 0; i < depth; i++) isolate_->Enter();
   cpus::Follow(&self->cpu_generation);
   if (self == slots_[0].get()) AdoptThreadAhead();
-#if V8_MAJOR_VERSION >= 12
-  if (!async_context.IsEmpty()) SetAsyncContext(isolate_, context, async_context);
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  if (!async_context.IsEmpty()) v8compat::SetContinuationData(isolate_, async_context);
 #endif
   if (self->kill || terminate_pending_) {
     terminate_pending_ = false;
@@ -265,6 +256,7 @@ void Engine::OnPrepare(uv_prepare_t* handle) {
 
 void Engine::ArmTimer(double ms) {
   if (closing_) return;
+  timer_armed_ = ms >= 0;
   if (ms < 0) {
     uv_timer_stop(&timer_);
   } else {
@@ -274,6 +266,7 @@ void Engine::ArmTimer(double ms) {
 
 void Engine::OnTimer(uv_timer_t* handle) {
   Engine* engine = static_cast<Engine*>(handle->data);
+  engine->timer_armed_ = false;
   v8::Isolate* isolate = engine->isolate_;
   v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = engine->context_.Get(isolate);
@@ -289,6 +282,10 @@ bool Engine::RunOnce() {
   // Root waits nest (a callback run by one may block again): the drain hook
   // stays on until the outermost turn ends.
   if (run_depth_++ == 0) uv_prepare_start(&prepare_, OnPrepare);
+  // libuv 1.47+ takes every due timer off its heap before running the batch: a
+  // root blocking in a Node timer's callback would never see the Hub timer of
+  // the same batch fire. Back on the heap, due now (this takes it off the batch).
+  if (timer_armed_ && !uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) uv_timer_start(&timer_, OnTimer, 0, 0);
   int alive = uv_run(loop_, UV_RUN_ONCE);
   if (--run_depth_ == 0) uv_prepare_stop(&prepare_);
   return alive != 0 || uv_loop_alive(loop_) != 0;

@@ -92,6 +92,7 @@ class Engine {
   v8::Global<v8::Function> drain_;   // runs nextTicks and microtasks inside RunOnce
   uv_prepare_t prepare_;
   uv_timer_t timer_;
+  bool timer_armed_ = false;  // started and its callback not yet run
   v8::Global<v8::Function> on_timer_;  // runs due Hub timers
   std::vector<std::unique_ptr<Greenthread>> slots_;
   std::vector<int> idle_;            // LIFO: the most recently used thread is warmest
