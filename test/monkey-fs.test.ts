@@ -315,3 +315,66 @@ describe('fs patch: same results and errors as the originals', () => {
       expect(getOriginal('fs', 'readFileSync')).toBe(saved);
     }));
 });
+
+// Functions newer Node lines added (each checked where it exists), and error details.
+describe('fs patch: newer functions, error details', () => {
+  const table = fs as unknown as Record<string, Fn | undefined>;
+  const tree = (d: string): void => {
+    for (const sub of ['a', 'b', path.join('b', 'c')]) fs.mkdirSync(path.join(d, sub), { recursive: true });
+    for (const file of ['x.js', 'y.ts', path.join('a', 'z.js'), path.join('b', 'c', 'w.js'), path.join('b', 'v.md')]) {
+      fs.writeFileSync(path.join(d, file), file);
+    }
+  };
+
+  it.runIf(typeof table.globSync === 'function')('globSync (Node 22+): same matches, same order, same errors', () =>
+    onLoop(() => {
+      sideBySide('globSync', (d) => (tree(d), ['**/*.js', { cwd: d }]));
+      sideBySide('globSync', (d) => (tree(d), [[path.join(d, '*.ts'), path.join(d, 'b/**')]]));
+      sideBySide('globSync', (d) => (tree(d), ['**', { cwd: d, exclude: (name: string) => name.endsWith('.md') }]));
+      sideBySide('globSync', (d) => (tree(d), ['*', { cwd: d, withFileTypes: true }]), (v) =>
+        (v as fs.Dirent[]).map((e) => [e.name, e.isDirectory()]),
+      );
+      sideBySide('globSync', (d) => ['*', { cwd: path.join(d, 'missing') }]);
+      sideBySide('globSync', () => [42]); // the original's TypeError
+      sideBySide('globSync', () => ['*', 'not options']);
+      const matched = inGreenlet(() => {
+        const d = fresh();
+        tree(d);
+        return fs.globSync('**/*.js', { cwd: d });
+      });
+      expect([...matched].sort()).toEqual(['a/z.js', 'b/c/w.js', 'x.js']);
+    }));
+
+  it('mkdtempSync: a failed one names the template, as the original', () =>
+    onLoop(() => {
+      sideBySide('mkdtempSync', (d) => [path.join(d, 'missing', 'tmp-')]);
+      sideBySide('mkdtempSync', (d) => [path.join(d, 'missing', 'tmp-'), 'buffer']);
+    }));
+
+  it.runIf(typeof table.mkdtempDisposableSync === 'function')('mkdtempDisposableSync (Node 24+): a directory that removes itself', () =>
+    onLoop(() => {
+      type Disposable = { path: string; remove(): void; [Symbol.dispose](): void };
+      const view = (v: unknown, d: string): unknown => {
+        const made = v as Disposable;
+        const shape = { keys: Object.keys(made), named: path.basename(made.path).startsWith('tmp-'), exists: fs.existsSync(made.path) };
+        fs.writeFileSync(path.join(made.path, 'inside'), 'x');
+        made.remove();
+        const removed = !fs.existsSync(made.path);
+        made.remove(); // already gone: no error
+        made[Symbol.dispose]();
+        return { ...shape, removed, under: path.dirname(made.path) === d };
+      };
+      sideBySide('mkdtempDisposableSync', (d) => [path.join(d, 'tmp-')], view);
+      sideBySide('mkdtempDisposableSync', (d) => [path.join(d, 'missing', 'tmp-')]);
+      sideBySide('mkdtempDisposableSync', () => [42]);
+      const log: string[] = [];
+      const a = spawn(() => {
+        const made = fs.mkdtempDisposableSync(path.join(fresh(), 'tmp-'));
+        log.push(`made ${fs.existsSync(made.path)}`);
+        made.remove();
+      });
+      const b = spawn(() => log.push('b'));
+      joinall([a, b]);
+      expect(log).toEqual(['b', 'made true']);
+    }));
+});

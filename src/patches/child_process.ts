@@ -22,9 +22,13 @@ export interface SpawnSyncResult {
   signal: NodeJS.Signals | null;
   output: (Buffer | string | null)[] | null;
   pid: number;
-  stdout: Buffer | string | null;
-  stderr: Buffer | string | null;
+  stdout: Buffer | string | null | undefined;
+  stderr: Buffer | string | null | undefined;
 }
+
+// A spawn that failed has no output: spawnSync's stdout and stderr are then
+// `output && output[1]` (null) up to Node 20, `output?.[1]` (undefined) since 22.
+const NO_OUTPUT = Number(process.versions.node.split('.')[0]) >= 22 ? undefined : null;
 
 const SIMPLE_STDIO = new Set(['pipe', 'overlapped', 'inherit', 'ignore']);
 
@@ -142,8 +146,8 @@ function runChild(p: Prepared, child: childProcess.ChildProcess, done: (result: 
       signal: null,
       output: null,
       pid: 0,
-      stdout: null,
-      stderr: null,
+      stdout: NO_OUTPUT,
+      stderr: NO_OUTPUT,
     });
   });
   p.stdio.forEach((kind, i) => {

@@ -3,6 +3,7 @@
 // callback appended); an argument the twin rejects while starting falls back
 // to the original, so validation errors are exactly the original's.
 import fs = require('node:fs');
+import path = require('node:path');
 import { syncBuiltinESMExports } from 'node:module';
 
 import { callOriginal, cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
@@ -15,6 +16,7 @@ const fsTable = fs as unknown as Record<string, Fn | undefined>;
 /** *Sync exports deliberately left alone, with the reason (the completeness test reads this). */
 export const FS_LEFT_ALONE: Readonly<Record<string, string>> = {
   lchmodSync: 'not available on Linux (fs.lchmodSync is undefined there)',
+  openAsBlobSync: 'does no I/O to wait for: it only validates and makes a lazy Blob, as its twin openAsBlob does before resolving (Node 26)',
 };
 
 /** How a sync call maps onto its twin; `undefined` means "call the original". */
@@ -68,6 +70,16 @@ const readSyncPlan: Plan = (args) => {
   return { twin: twinOf('read'), args: [fd, buffer, offsetOrOptions, length, position ?? null] };
 };
 
+// globSync (Node 22+): the twin validates inside its promise, so arguments it
+// might reject go to the original, which throws them at the call.
+const globPlan: Plan = (args) => {
+  const [pattern, options] = args;
+  const patterns = Array.isArray(pattern) ? pattern : [pattern];
+  if (!patterns.every((p) => typeof p === 'string')) return undefined;
+  if (options !== undefined && (options === null || typeof options !== 'object')) return undefined;
+  return { twin: twinOf('glob'), args: trimmed(args) };
+};
+
 const statPlan = (twinName: string): Plan => (args) => ({ twin: twinOf(twinName), args: trimmed(args) });
 
 const realpathPlan = (twin: () => Twin): Plan => (args) => {
@@ -92,12 +104,14 @@ const PLANS: Record<string, Plan> = {
   fsyncSync: plain('fsync', true),
   ftruncateSync: plain('ftruncate', true),
   futimesSync: plain('futimes', true),
+  globSync: globPlan,
   lchownSync: plain('lchown'),
   linkSync: plain('link'),
   lstatSync: statPlan('lstat'),
   lutimesSync: plain('lutimes'),
   mkdirSync: plain('mkdir'),
   mkdtempSync: plain('mkdtemp'),
+  mkdtempDisposableSync: plain('mkdtemp'),
   openSync: plain('open'),
   opendirSync: plain('opendir'),
   readFileSync: (args) => (isStdioFd(args[0]) ? undefined : { twin: twinOf('readFile'), args: trimmed([args[0], withoutSignal(args[1])]) }),
@@ -138,8 +152,9 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
     const args = Array.prototype.slice.call(arguments) as unknown[];
     const step = plan(args);
     if (step === undefined) return callOriginal(original, this, args, patched);
+    let result: unknown;
     try {
-      return viaTwin(
+      result = viaTwin(
         `fs.${name}()`,
         patched,
         (callback: NodeCallback<unknown>) => step.twin.apply(fs, [...step.args, callback]),
@@ -147,14 +162,47 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
       );
     } catch (error) {
       if (missingAllowed(name, args, error)) return undefined;
-      if (name === 'opendirSync') withoutPath(error, patched);
+      if (name === 'mkdtempSync' || name === 'mkdtempDisposableSync') asTemplate(error, patched);
+      if (name === 'opendirSync' || (name === 'readFileSync' && (error as NodeJS.ErrnoException | null)?.syscall === 'read')) {
+        withoutPath(error, patched);
+      }
       throw error;
     }
+    return name === 'mkdtempDisposableSync' && step.twin === fs.mkdtemp ? disposableDir(result as string) : result;
   };
   return patched;
 }
 
-// opendirSync's error names no path; the async opendir's does.
+// What mkdtempDisposableSync (Node 24+) returns around the directory made:
+// remove() deletes the tree (already gone is no error), also on dispose.
+function disposableDir(dir: string): { path: string; remove(): void; [Symbol.dispose](): void } {
+  const fullPath = path.resolve(process.cwd(), dir);
+  const remove = (): void => {
+    fs.rmSync(fullPath, { recursive: true, force: true, maxRetries: 0, retryDelay: 100 });
+  };
+  return {
+    path: dir,
+    remove,
+    [Symbol.dispose](): void {
+      remove();
+    },
+  };
+}
+
+// A failed mkdtempSync names the template (prefix + XXXXXX); the async
+// mkdtemp's error names the random name it tried.
+function asTemplate(error: unknown, caller: Fn): void {
+  const e = error as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || e.syscall !== 'mkdtemp' || typeof e.path !== 'string' || e.path.length < 6) return;
+  const template = `${e.path.slice(0, -6)}XXXXXX`;
+  e.message = e.message.split(`'${e.path}'`).join(`'${template}'`);
+  e.path = template;
+  Error.captureStackTrace(e, caller);
+}
+
+// opendirSync's error names no path, nor does readFileSync's for a failed read
+// (EISDIR); the async twins' do (readFile's since Node 26).
+
 function withoutPath(error: unknown, caller: Fn): void {
   const e = error as NodeJS.ErrnoException;
   if (!(e instanceof Error) || e.path === undefined) return;
