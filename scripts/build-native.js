@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds the native engine with node-gyp (the copy that ships with npm), against
-// the headers of the Node that runs this script.
+// Builds the native engine from source into build/Release with node-gyp (the
+// copy that ships with npm), against the headers of the Node that runs this
+// script: those installed beside it, or npm's nodedir when its ABI matches,
+// else the headers node-gyp fetches for this version.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -8,34 +10,43 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 
-// A published package ships an engine for its build platform: use it when it
-// matches (TINYEVENT_BUILD_FROM_SOURCE=1 builds anyway).
-const prebuilt = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `node-abi${process.versions.modules}`, 'tinyevent.node');
-if (fs.existsSync(prebuilt) && !process.env.TINYEVENT_BUILD_FROM_SOURCE) {
-  console.log(`tinyevent: using the prebuilt engine ${path.relative(root, prebuilt)}`);
-  process.exit(0);
-}
-const args = ['rebuild'];
-// Use the local headers when they are installed beside this node binary, so the
-// build never needs the network.
-const localDir = path.join(path.dirname(process.execPath), '..');
-if (!process.env.npm_config_nodedir && fs.existsSync(path.join(localDir, 'include', 'node', 'node.h'))) {
-  args.push(`--nodedir=${localDir}`);
+function headersAbi(dir) {
+  try {
+    const header = fs.readFileSync(path.join(dir, 'include', 'node', 'node_version.h'), 'utf8');
+    return /#define NODE_MODULE_VERSION (\d+)/.exec(header)?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 function findNodeGyp() {
   const candidates = [];
   if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
-  const npmDir = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
-  candidates.push(path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  try { candidates.push(require.resolve('node-gyp/bin/node-gyp.js')); } catch { /* not installed locally */ }
+  try {
+    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    // not installed locally
+  }
+  const npmDirs = [path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm')];
+  // A node without npm beside it (a bare Node binary) runs npm from PATH.
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) npmDirs.push(path.join(dir, '..', 'lib', 'node_modules', 'npm'));
+  for (const dir of npmDirs) candidates.push(path.join(dir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   return candidates.find((p) => fs.existsSync(p));
 }
 
 const gyp = findNodeGyp();
 if (!gyp) {
-  console.error('tinyevent: node-gyp not found; install it (npm i -g node-gyp) and run `npm rebuild tinyevent`.');
+  console.error('tinyevent: node-gyp not found; install it (npm i -g node-gyp) and run this again.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, [gyp, ...args], { cwd: root, stdio: 'inherit' });
+const abi = process.versions.modules;
+const nodedir = [process.env.TINYEVENT_NODEDIR, path.join(path.dirname(process.execPath), '..'), process.env.npm_config_nodedir]
+  .filter(Boolean)
+  .find((dir) => headersAbi(dir) === abi);
+const env = { ...process.env };
+// npm's nodedir (a global npmrc may set one) is another Node's when its ABI differs.
+delete env.npm_config_nodedir;
+const args = ['rebuild', nodedir ? `--nodedir=${nodedir}` : `--target=${process.versions.node}`];
+console.log(`tinyevent: building the engine for Node ${process.version} (ABI ${abi})${nodedir ? ` with the headers in ${nodedir}` : ''}`);
+const result = spawnSync(process.execPath, [gyp, ...args], { cwd: root, env, stdio: 'inherit' });
 process.exit(result.status === null ? 1 : result.status);

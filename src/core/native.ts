@@ -2,9 +2,9 @@
 // that a second copy of tinyevent (CommonJS and ESM, or two installs) drives the
 // same engine instead of fighting over the main thread.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
+import { loadAddon } from './addon';
 import { enableAutoPlacement } from './placement';
 
 export interface EngineStats {
@@ -44,40 +44,6 @@ export interface NativeEngine {
 
 interface Addon {
   setup(drain: () => void, onTimer: () => void): NativeEngine;
-}
-
-function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tinyevent') return dir;
-      } catch {
-        // not ours; keep looking upwards
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('tinyevent: cannot find its own package.json');
-    dir = parent;
-  }
-}
-
-function addonPath(): string {
-  const root = packageRoot();
-  const candidates = [
-    path.join(root, 'build', 'Release', 'tinyevent.node'),
-    path.join(root, 'build', 'Debug', 'tinyevent.node'),
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, `node-abi${process.versions.modules}`, 'tinyevent.node'),
-  ];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) {
-    throw new Error(
-      `tinyevent: the native engine is not built for ${process.platform}-${process.arch} (Node ABI ${process.versions.modules}). ` +
-        'Run `npm rebuild tinyevent` (needs python3, make and a C++ compiler).',
-    );
-  }
-  return found;
 }
 
 /**
@@ -127,6 +93,7 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
 const ENGINE = Symbol.for('tinyevent.engine.v1');
 interface Shared {
   engine: NativeEngine;
+  file: string;
   drainErrors: unknown[];
   onTimer: () => void;
 }
@@ -157,10 +124,9 @@ function load(): Shared {
   // greenlets always are; Node's own fetch runs WebAssembly. Wasm code is then
   // freed with its module instead of by the code GC.
   setFlagsFromString('--no-wasm-code-gc');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const addon = require(addonPath()) as Addon;
+  const { addon, file } = loadAddon<Addon>();
   const drainErrors: unknown[] = [];
-  const shared: Shared = { engine: undefined as unknown as NativeEngine, drainErrors, onTimer: () => undefined };
+  const shared: Shared = { engine: undefined as unknown as NativeEngine, file, drainErrors, onTimer: () => undefined };
   shared.engine = addon.setup(
     () => drainTicks(drainErrors, () => shared.engine),
     () => shared.onTimer(),
@@ -174,6 +140,8 @@ function load(): Shared {
 
 const shared = load();
 export const engine: NativeEngine = shared.engine;
+/** The engine file that loaded: the local build or a prebuilt engine. */
+export const engineFile: string = shared.file;
 /** Errors thrown by nextTick callbacks that ran inside a root wait. */
 export const drainErrors: unknown[] = shared.drainErrors;
 
