@@ -10,13 +10,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${TINYEVENT_SYSROOTS:-$root/.cache/sysroots}
 dir=$cache/bullseye-$arch
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
+# libatomic1: Node 26's arm64 binary needs it (the qemu smoke test runs it here).
+packages=libc6-dev,linux-libc-dev,libstdc++6,libgcc-s1,libatomic1
+if [ "$(cat "$dir/.complete" 2>/dev/null)" = "$packages" ]; then echo "$dir"; exit 0; fi
 rm -rf "$dir" && mkdir -p "$dir"
 # --foreign only downloads and unpacks the base: nothing runs inside, so the
 # same step works for a foreign architecture. The development packages are
 # then unpacked by hand (a sysroot needs files, not configured packages).
 debootstrap --foreign --variant=minbase --arch="$arch" \
-  --include=libc6-dev,linux-libc-dev,libstdc++6,libgcc-s1 \
+  --include="$packages" \
   bullseye "$dir" "$mirror" >"$cache/debootstrap-$arch.log" 2>&1 \
   || { tail -20 "$cache/debootstrap-$arch.log" >&2; exit 1; }
 for deb in "$dir"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$dir"; done
@@ -26,5 +28,5 @@ find "$dir" -type l -lname '/*' -print0 | while IFS= read -r -d '' link; do
   target=$(readlink "$link")
   ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$dir$target")" "$link"
 done
-touch "$dir/.complete"
+echo "$packages" >"$dir/.complete"
 echo "$dir"
