@@ -70,7 +70,7 @@ function noEngine(root: string, manifest: Manifest, tried: Tried[]): Error {
         `${process.platform}-${process.arch} (${system}).`,
       `Prebuilt engines ship for ${supportedLines(manifest)} on Linux x64 and arm64 with glibc 2.28 or later. Tried:`,
       ...notes,
-      'Build the engine from source (needs python3, make and a C++ compiler):',
+      `Build the engine from source (${process.platform === 'linux' ? 'needs' : 'Linux only; needs'} python3, make and a C++ compiler):`,
       `  node ${JSON.stringify(path.join(root, 'scripts', 'build-native.js'))}`,
     ].join('\n'),
   );
