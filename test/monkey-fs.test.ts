@@ -4,8 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { getOriginal, isPatched, joinall, patchAll, patchFs, spawn, unpatchAll } from '../src/index';
+import { execFileSync } from 'node:child_process';
+
+import { getOriginal, isPatched, joinall, patchAll, patchFs, sleep, spawn, unpatchAll } from '../src/index';
 import { FS_LEFT_ALONE } from '../src/monkey';
+import { INLINE_MAX_BYTES, setInlineCalls } from '../src/patches/inline';
 import { hasPatchFrames, inGreenlet, onLoop, outcome, thrownInGreenlet } from './monkey-util';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -81,29 +84,85 @@ describe('fs patch: coverage', () => {
 });
 
 describe('fs patch: yields only the calling greenlet', () => {
-  it('lets another greenlet run while one reads', () =>
+  const fifo = (): string => {
+    const file = path.join(fresh(), 'fifo');
+    execFileSync('mkfifo', [file]);
+    return file;
+  };
+
+  it('lets another greenlet run while one waits on a FIFO', () =>
     onLoop(() => {
-      const file = path.join(fresh(), 'f');
-      fs.writeFileSync(file, 'x'.repeat(1000));
+      const file = fifo();
       const log: string[] = [];
       const a = spawn(() => {
         log.push('a:start');
         const text = fs.readFileSync(file, 'utf8');
-        log.push(`a:end ${text.length}`);
+        log.push(`a:end ${text}`);
+      });
+      const b = spawn(() => {
+        log.push('b');
+        fs.writeFileSync(file, 'through the pipe');
+      });
+      joinall([a, b]);
+      expect(log).toEqual(['a:start', 'b', 'a:end through the pipe']);
+    }));
+
+  it('runs small calls on a local disk inline, as gevent does, and big ones through their twin', () =>
+    onLoop(() => {
+      const d = fresh();
+      const small = path.join(d, 'small');
+      const big = path.join(d, 'big');
+      fs.writeFileSync(small, 'x'.repeat(1000));
+      fs.writeFileSync(big, Buffer.alloc(INLINE_MAX_BYTES + 1));
+      const log: string[] = [];
+      const a = spawn(() => {
+        log.push('a:start');
+        fs.statSync(small);
+        fs.readdirSync(d);
+        fs.writeFileSync(path.join(d, 'w'), 'y');
+        log.push(`a:small ${fs.readFileSync(small, 'utf8').length}`);
+        log.push(`a:big ${fs.readFileSync(big).length}`);
       });
       const b = spawn(() => log.push('b'));
       joinall([a, b]);
-      expect(log).toEqual(['a:start', 'b', 'a:end 1000']);
+      expect(log).toEqual(['a:start', 'a:small 1000', 'b', `a:big ${INLINE_MAX_BYTES + 1}`]);
+    }));
+
+  it('sends a descriptor that is not a regular file through the twin', () =>
+    onLoop(() => {
+      const file = fifo();
+      const log: string[] = [];
+      const a = spawn(() => {
+        const fd = fs.openSync(file, 'r');
+        const buffer = Buffer.alloc(16);
+        log.push('a:reading');
+        const n = fs.readSync(fd, buffer);
+        fs.closeSync(fd);
+        log.push(`a:read ${buffer.subarray(0, n).toString()}`);
+      });
+      const b = spawn(() => {
+        const fd = fs.openSync(file, 'w');
+        sleep(10); // a is in readSync by now
+        log.push('b:writes');
+        fs.writeSync(fd, 'fifo bytes');
+        fs.closeSync(fd);
+      });
+      joinall([a, b]);
+      expect(log).toEqual(['a:reading', 'b:writes', 'a:read fifo bytes']);
     }));
 
   it('in the root greenlet, yields only while other greenlets exist', () =>
     onLoop(() => {
       const file = path.join(fresh(), 'f');
       fs.writeFileSync(file, 'abc');
+      const pipe = fifo();
       const log: string[] = [];
       log.push(fs.readFileSync(file, 'utf8')); // no greenlet: the original, nothing else runs
-      const g = spawn(() => log.push('g'));
-      log.push(fs.readFileSync(file, 'utf8')); // a greenlet is pending: it runs meanwhile
+      const g = spawn(() => {
+        log.push('g');
+        fs.writeFileSync(pipe, 'abc');
+      });
+      log.push(fs.readFileSync(pipe, 'utf8')); // a greenlet is pending: it runs meanwhile
       joinall([g]);
       expect(log).toEqual(['abc', 'g', 'abc']);
     }));
@@ -142,7 +201,12 @@ describe('fs patch: yields only the calling greenlet', () => {
     }));
 });
 
-describe('fs patch: same results and errors as the originals', () => {
+describe.each([
+  ['through the twins', false],
+  ['inline', true],
+])('fs patch: same results and errors as the originals (%s)', (_how, inline) => {
+  beforeAll(() => setInlineCalls(inline));
+  afterAll(() => setInlineCalls(true));
   const withFile = (d: string, content = 'hello'): string => {
     const f = path.join(d, 'file.txt');
     fs.writeFileSync(f, content);

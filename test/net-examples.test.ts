@@ -1,5 +1,6 @@
 // Runs each network example (the built package: `npm run build` first) and talks to it.
 import { ChildProcess, spawn as spawnProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -14,8 +15,8 @@ interface Running {
   exit: () => number | null | undefined;
 }
 
-function start(example: string): Running {
-  const child = spawnProcess(process.execPath, [path.join(__dirname, '..', 'examples', example), '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(example: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Running {
+  const child = spawnProcess(process.execPath, [path.join(__dirname, '..', 'examples', example), '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   let code: number | null | undefined;
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -67,5 +68,26 @@ describe('examples', () => {
     expect(stop(server)).toBe(0);
     expect(server.output()).toMatch(/failed with Error/);
     expect(server.output()).toMatch(/http server stopped/);
+  });
+
+  it('cluster-http.js serves from every worker, each pinned to a CPU of its own when pinning, and stops on SIGTERM', () => {
+    const server = start('cluster-http.js', ['2'], { ...process.env, TINYEVENT_CPU: 'shared' });
+    const base = `http://127.0.0.1:${server.port}`;
+    const slow = spawn(() => request(`${base}/slow`, { timeout: 5000 }).text());
+    const seen = new Map<string, string>();
+    // A fresh connection each time: the primary hands connections out round robin.
+    for (let i = 0; i < 20 && seen.size < 2; i++) {
+      const line = request(`${base}/cpus`, { timeout: 5000, headers: { connection: 'close' } }).text();
+      const match = /^worker (\d+) cpus (\S+)$/.exec(line.trim());
+      expect(match, line).not.toBeNull();
+      seen.set(match![1], match![2]);
+    }
+    expect([...seen.keys()].sort()).toEqual(['1', '2']);
+    expect(seen.get('1')).toMatch(/^\d+$/); // one CPU each ...
+    if (availableParallelism() > 1) expect(seen.get('1')).not.toBe(seen.get('2')); // ... and not the same one
+    expect(slow.dead).toBe(false); // the slow request held up nothing
+    expect(slow.get()).toMatch(/^hello from worker [12] /);
+    expect(stop(server)).toBe(0);
+    expect(server.output()).toMatch(/cluster stopped/);
   });
 });

@@ -127,6 +127,7 @@ interface HubState {
   readonly queue: Fifo<() => void>;
   scheduled: boolean;
   hubDepth: number;
+  threadsHeld: number;
   readonly rootWaits: RootWait[];
   errorReporter: (error: unknown, where: string) => void;
 }
@@ -144,6 +145,7 @@ const state: HubState = (holder[STATE] ??= (() => {
     queue: new Fifo<() => void>(),
     scheduled: false,
     hubDepth: 0,
+    threadsHeld: 0,
     rootWaits: [],
     errorReporter: (error: unknown, where: string) => {
       process.stderr.write(`tinyevent: error in ${where}\n${error instanceof Error ? error.stack : String(error)}\n`);
@@ -222,9 +224,20 @@ function switchToSlot(slot: number): void {
   engine.switchTo(slot);
 }
 
+/** @internal How many spawned fibers hold a thread (assigned, not yet finished): a count patched calls read on every call. */
+export function greenletThreads(): number {
+  return state.threadsHeld;
+}
+
+function assignThread(fiber: Fiber): void {
+  fiber._slot = engine.assign(() => threadMain(fiber));
+  state.threadsHeld++;
+}
+
 function threadMain(fiber: Fiber): number {
   const next = fiber._body();
   fiber._slot = -1;
+  state.threadsHeld--;
   const target = next._slot >= 0 ? next : state.hub;
   state.current = target._slot === 0 ? state.root : target;
   return target._slot;
@@ -232,7 +245,7 @@ function threadMain(fiber: Fiber): number {
 
 /** Moves the baton from `self` (the running fiber) to `target`'s thread. */
 function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
-  if (target._slot < 0) target._slot = engine.assign(() => threadMain(target));
+  if (target._slot < 0) assignThread(target);
   state.current = target._slot === 0 ? state.root : target;
   try {
     // The Hub pushes the target's async context around the switch, so the
@@ -250,7 +263,7 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
 
 /** @internal Gives a thread to a fiber that has not run yet (may throw if none can be had). */
 export function ensureThread(fiber: Fiber): void {
-  if (fiber._slot < 0) fiber._slot = engine.assign(() => threadMain(fiber));
+  if (fiber._slot < 0) assignThread(fiber);
 }
 
 /** Runs a woken (or new) fiber now; main thread only. */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { loadAddon } from './addon';
-import { enableAutoPlacement } from './placement';
+import { enableAutoPlacement, preferredCpu } from './placement';
 
 export interface EngineStats {
   /** Greenlet threads created so far (pooled ones included). */
@@ -36,7 +36,8 @@ export interface NativeEngine {
   stats(): EngineStats;
   setStackSize(bytes: number): void;
   /** Main thread: moves every greenlet thread to the main thread's CPU, or spreads them; false if refused. */
-  setCpuShared(shared: boolean): boolean;
+  /** `preferred`: share that CPU of the process (an index, modulo their count) rather than the current one. */
+  setCpuShared(shared: boolean, preferred?: number): boolean;
   /** Around creating a worker thread: gives the main thread every CPU (true), or its placement back. */
   widenCpus(widen: boolean): void;
   failNextThreadCreate(): void;
@@ -66,7 +67,7 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
   // libuv's thread pool starts on first use and its threads would inherit a
   // pin: start it now, while the main thread still runs anywhere.
   fs.access(__filename, () => undefined);
-  if (chosen === 'shared' && !engine.setCpuShared(true)) {
+  if (chosen === 'shared' && !engine.setCpuShared(true, preferredCpu())) {
     process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
     return;
   }

@@ -129,6 +129,17 @@ const STATE = Symbol.for('tinyevent.placement.v1');
 const holder = globalThis as { [STATE]?: PlacementState };
 const state: PlacementState = (holder[STATE] ??= { engine: undefined, policy: new PlacementPolicy(), count: 0, busyAtStart: 0, threadsAtStart: 0 });
 
+/**
+ * Which of the process's CPUs a pinned process shares: a cluster worker takes
+ * its own (worker n on the n-th CPU, round robin), so workers pinned together
+ * do not all land on the CPU they happened to start on; -1 is "the current one".
+ */
+export function preferredCpu(): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const worker = (require('node:cluster') as typeof import('node:cluster').default).worker;
+  return worker !== undefined && Number.isInteger(worker.id) && worker.id > 0 ? worker.id - 1 : -1;
+}
+
 /** Turns the automatic placement on (from native.ts, when TINYEVENT_CPU=auto). */
 export function enableAutoPlacement(engine: NativeEngine): void {
   state.engine = engine;
@@ -150,6 +161,6 @@ export function noteMainHandoff(): void {
   state.threadsAtStart = threads;
   const policy = state.policy;
   if (!policy.window(rate, growing)) return;
-  if (engine.setCpuShared(!policy.shared)) policy.moved();
+  if (engine.setCpuShared(!policy.shared, preferredCpu())) policy.moved();
   else policy.refused();
 }

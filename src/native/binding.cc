@@ -96,10 +96,11 @@ void TerminateFn(const FunctionCallbackInfo<Value>& info) {
   engine->Terminate(target);
 }
 
-// setCpuShared(bool) -> whether the placement is now as asked (see cpus.h).
+// setCpuShared(bool, preferred = -1) -> whether the placement is now as asked (see cpus.h).
 void SetCpuSharedFn(const FunctionCallbackInfo<Value>& info) {
   if (EngineOf(info)->current() != 0) return Throw(info.GetIsolate(), false, "the CPU placement changes on the main thread");
-  info.GetReturnValue().Set(cpus::SetShared(info.Length() > 0 && info[0]->IsTrue()));
+  const int preferred = info.Length() > 1 && info[1]->IsInt32() ? info[1].As<v8::Int32>()->Value() : -1;
+  info.GetReturnValue().Set(cpus::SetShared(info.Length() > 0 && info[0]->IsTrue(), preferred));
 }
 
 // widenCpus(bool): see cpus::Widen.

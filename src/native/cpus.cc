@@ -29,12 +29,23 @@ bool SaveProcessCpus() {
 }
 }  // namespace
 
-bool SetShared(bool shared) {
+// The n-th CPU (modulo their count) of the process's mask, or -1.
+int NthProcessCpu(int n) {
+  const int count = CPU_COUNT(&g_process_cpus);
+  if (count == 0) return -1;
+  n %= count;
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+    if (CPU_ISSET(cpu, &g_process_cpus) && n-- == 0) return cpu;
+  }
+  return -1;
+}
+
+bool SetShared(bool shared, int preferred) {
   if (shared == Shared()) return true;
   if (!SaveProcessCpus()) return false;
   cpu_set_t mask = g_process_cpus;
   if (shared) {
-    const int cpu = sched_getcpu();
+    const int cpu = preferred >= 0 ? NthProcessCpu(preferred) : sched_getcpu();
     if (cpu < 0) return false;
     CPU_ZERO(&mask);
     CPU_SET(cpu, &mask);

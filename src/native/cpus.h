@@ -14,7 +14,9 @@ namespace tinyevent {
 namespace cpus {
 
 // Main thread. Returns false if the kernel refused (the placement is unchanged).
-bool SetShared(bool shared);
+// `preferred` >= 0 shares the preferred-th CPU of the process (modulo their
+// count: a cluster worker's own); otherwise the CPU the main thread is on.
+bool SetShared(bool shared, int preferred = -1);
 // Whether the placement is "shared" now (read by any thread).
 bool Shared();
 // The placement's generation, for threads made now (they inherit it).

@@ -11,14 +11,13 @@
 import Module from 'node:module';
 
 import { block } from '../core/block';
-import { currentFiber, errorMsg, Fiber, hubQueueLength, inHub, microtasksCanRun, Msg, root, unwrap, valueMsg } from '../core/fiber';
-import { engine } from '../core/native';
+import { currentFiber, errorMsg, Fiber, greenletThreads, hubQueueLength, inHub, microtasksCanRun, Msg, root, unwrap, valueMsg } from '../core/fiber';
 
 // Per fiber: a greenlet inside require() must not make the others use the originals.
 const loaderDepth = new Map<Fiber, number>();
 
 function othersExist(): boolean {
-  return hubQueueLength() > 0 || engine.stats().started > 0;
+  return hubQueueLength() > 0 || greenletThreads() > 0;
 }
 
 /**

@@ -7,6 +7,7 @@ import path = require('node:path');
 import { syncBuiltinESMExports } from 'node:module';
 
 import { callOriginal, cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
+import { inlineKind, timedInline } from './inline';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule, savedOriginal } from './registry';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -150,6 +151,8 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
     if (!cooperative(settlesPromises)) return original.apply(this, arguments as unknown as unknown[]);
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
+    const kind = inlineKind(name, args);
+    if (kind !== undefined) return timedInline(kind, () => callOriginal(original, this, args, patched));
     const step = plan(args);
     if (step === undefined) return callOriginal(original, this, args, patched);
     let result: unknown;
@@ -217,6 +220,8 @@ function makeExists(original: Fn): Fn {
     if (!cooperative()) return original.apply(this, arguments as unknown as unknown[]);
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
+    const kind = inlineKind('existsSync', args);
+    if (kind !== undefined) return timedInline(kind, () => original.apply(this, args));
     try {
       return viaTwin(
         'fs.existsSync()',
