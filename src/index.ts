@@ -16,10 +16,12 @@ export {
   patchAll,
   patchCallbacks,
   patchChildProcess,
+  patchCrypto,
   patchDeasync,
   patchFs,
   patchNet,
   patchTimers,
+  patchZlib,
   unpatchAll,
 } from './monkey';
 export type { PatchAllOptions, Target as PatchTarget } from './monkey';
