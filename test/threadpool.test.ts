@@ -370,5 +370,9 @@ describe('ThreadPool: arguments and the default pool', () => {
     const preloaded = await runNode(['-r', 'tinyevent/register', '-e', `const { threadpool } = require('tinyevent/threadpool'); console.log(threadpool.apply(() => String(process.execArgv.some((a) => a.includes('register')))));`]);
     expect(preloaded.stderr).toBe('');
     expect(preloaded.stdout.trim()).toBe('false');
+    // Per-process flags (which a Worker's explicit execArgv may not hold) still work, with an ESM preload.
+    const flags = await runNode(['--expose-gc', '--import', 'tinyevent/register', '--input-type=module', '-e', `import { threadpool } from 'tinyevent/threadpool'; console.log(threadpool.apply(() => typeof gc + ' ' + process.execArgv.length));`]);
+    expect(flags.stderr).toBe('');
+    expect(flags.stdout.trim()).toBe('function 0');
   });
 });

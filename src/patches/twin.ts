@@ -31,7 +31,8 @@ export function cooperativeVersion(label: string, original: Fn, plan: Plan): Fn 
     const args = Array.prototype.slice.call(arguments) as unknown[];
     const start = plan(args);
     if (start === undefined) return callOriginal(original, this, args, patched);
-    return viaTwin(label, patched, start, () => callOriginal(original, this, args, patched));
+    // CPU work on libuv's pool: the greenlet's thread sleeps rather than spin against it.
+    return viaTwin(label, patched, start, () => callOriginal(original, this, args, patched), true);
   };
   return patched;
 }

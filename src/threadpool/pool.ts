@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, WorkerOptions } from 'node:worker_threads';
 
 import { AsyncResult } from '../core/asyncresult';
 import { block, TIMED_OUT } from '../core/block';
@@ -52,9 +52,21 @@ const WORKER_SOURCE = `(${workerMain.toString()})();`;
 const DROPPED = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
 const PRELOADS = new Set(['-r', '--require', '--import']);
 
-function workerExecArgv(): string[] {
+// This copy's register entry: dist/cjs/register.js, its ESM twin dist/esm/register.mjs (or src/register.ts).
+const OWN_REGISTER = [path.join(__dirname, '..', 'register'), path.join(__dirname, '..', '..', 'esm', 'register')];
+
+/** `tinyevent/register`, by package name or by the path of this copy's file. */
+function isOwnRegister(value: string): boolean {
+  if (/tinyevent[\\/]register/.test(value)) return true;
+  const file = value.startsWith('file:') ? fileURLToPath(value) : path.resolve(value);
+  return OWN_REGISTER.includes(file.replace(/\.(c|m)?(js|ts)$/, ''));
+}
+
+/** process.execArgv without those flags, or undefined if it has none (the worker then inherits it). */
+function filteredExecArgv(): string[] | undefined {
   const out: string[] = [];
   const argv = process.execArgv;
+  let dropped = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
@@ -66,9 +78,31 @@ function workerExecArgv(): string[] {
     }
     const value = joined ? arg.slice(eq + 1) : (argv[i + 1] ?? '');
     if (!joined) i++;
-    if (PRELOADS.has(flag) && !/tinyevent[\\/]register/.test(value)) out.push(flag, value);
+    if (PRELOADS.has(flag) && !isOwnRegister(value)) out.push(flag, value);
+    else dropped = true;
   }
-  return out;
+  return dropped ? out : undefined;
+}
+
+let execArgv: string[] | undefined | null = null; // null: not worked out yet
+
+/**
+ * Starts a worker with the filtered flags. An explicit execArgv may not hold
+ * per-process flags (--expose-gc, V8 flags), which an inherited one may: Node
+ * names those it rejects, and they are left out from then on.
+ */
+function startWorker(options: WorkerOptions): Worker {
+  if (execArgv === null) execArgv = filteredExecArgv();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return new Worker(WORKER_SOURCE, { ...options, eval: true, execArgv });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv === undefined || attempt > 2) throw error;
+      const invalid = new Set(String((error as Error).message).replace(/^[^:]*: /, '').split(', '));
+      const kept: string[] = execArgv.filter((arg) => !invalid.has(arg));
+      execArgv = kept.length < execArgv.length ? kept : [];
+    }
+  }
 }
 
 function checkMaxThreads(value: unknown): number {
@@ -141,7 +175,7 @@ export class ThreadPool {
       return () => {
         if (task !== undefined && !task.done) this.#cancel(task);
       };
-    }) as Msg;
+    }, true) as Msg; // patient: the thread sleeps rather than spin against the workers
     return unwrap(msg) as Awaited<R>;
   }
 
@@ -252,7 +286,7 @@ export class ThreadPool {
   }
 
   #startWorker(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { filename: this.#filename }, execArgv: workerExecArgv() });
+    const worker = startWorker({ workerData: { filename: this.#filename } });
     const slot: Slot = { worker, task: undefined, retired: false };
     worker.on('message', (message: ResultMessage) => this.#onResult(slot, message));
     worker.on('error', (error: Error) => this.#onCrash(slot, error));
