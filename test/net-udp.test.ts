@@ -1,7 +1,7 @@
 import * as dgram from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { joinall, Pool, sleep, spawn, Timeout } from '../src/index';
+import { Event, joinall, Pool, sleep, spawn, Timeout } from '../src/index';
 import { ConcurrentUseError, DatagramServer, DatagramSocket, TimeoutError, udp } from '../src/net';
 import { collectFailures } from './core-util';
 import { resources, settle, thrown } from './net-util';
@@ -244,37 +244,40 @@ describe('DatagramServer', () => {
   }
 
   it('runs the handler in a greenlet per datagram, which may block and reply', () => {
-    const log: string[] = [];
+    const allIn = new Event();
+    let started = 0;
     const server = serve('127.0.0.1:0', (data, peer, srv) => {
-      log.push(`start ${data}`);
-      sleep(30);
-      log.push(`end ${data}`);
-      srv.sendto(Buffer.concat([Buffer.from('echo '), data]), peer.port, peer.address);
+      if (++started === 3) allIn.set();
+      const overlapped = allIn.wait(5000); // each handler blocks until all three run at once
+      srv.sendto(`echo ${data} ${overlapped}`, peer.port, peer.address);
     });
     expect(server.started).toBe(true);
     const port = (server.address as { port: number }).port;
     const client = bound();
     for (const word of ['a', 'b', 'c']) client.sendto(word, port, '127.0.0.1');
     const replies = [client.recvfrom(), client.recvfrom(), client.recvfrom()];
-    expect(replies.map((r) => r.data.toString()).sort()).toEqual(['echo a', 'echo b', 'echo c']);
+    expect(replies.map((r) => r.data.toString()).sort()).toEqual(['echo a true', 'echo b true', 'echo c true']);
     expect(replies[0]?.port).toBe(port);
-    expect(log.slice(0, 3).every((l) => l.startsWith('start'))).toBe(true); // they overlapped
   });
 
   it('a pool bounds the handlers; datagrams past maxWaiting are dropped', () => {
+    const gate = new Event();
     let running = 0;
     let most = 0;
     const server = serve({ host: '127.0.0.1', port: 0 }, () => {
       most = Math.max(most, ++running);
-      sleep(20);
+      gate.wait(5000);
       running--;
     }, { pool: new Pool(2), maxWaiting: 3 });
     const client = bound();
     for (let i = 0; i < 10; i++) client.sendto(String(i), (server.address as { port: number }).port, '127.0.0.1');
-    for (let i = 0; i < 100 && server.dropped + server.running < 5; i++) sleep(5);
-    sleep(200);
-    expect(most).toBe(2);
+    for (let i = 0; i < 400 && server.dropped < 5; i++) sleep(5);
     expect(server.dropped).toBe(5); // 2 running, 3 waiting, 5 dropped
+    expect(server.running).toBe(2);
+    gate.set();
+    for (let i = 0; i < 400 && server.running > 0; i++) sleep(5);
+    expect(most).toBe(2);
+    expect(server.dropped).toBe(5);
   });
 
   it('IPv6 from a [host, port] address; serveForever returns after stop', () => {
@@ -292,9 +295,15 @@ describe('DatagramServer', () => {
 
   it('stop({ timeout }) kills handlers still running; a failing handler is reported and serving goes on', () => {
     let killed = 0;
+    let failed = false;
+    let slow = false;
     const failures = collectFailures(() => {
       const server = new DatagramServer(0, (data) => {
-        if (data.toString() === 'fail') throw new RangeError('handler failed');
+        if (data.toString() === 'fail') {
+          failed = true;
+          throw new RangeError('handler failed');
+        }
+        slow = true;
         try {
           sleep(10_000);
         } finally {
@@ -306,8 +315,8 @@ describe('DatagramServer', () => {
       const port = (server.address as { port: number }).port;
       client.sendto('fail', port, '127.0.0.1');
       client.sendto('slow', port, '127.0.0.1');
-      for (let i = 0; i < 100 && server.running < 1; i++) sleep(5);
-      sleep(20);
+      for (let i = 0; i < 400 && !(failed && slow); i++) sleep(5);
+      sleep(10);
       server.stop({ timeout: 20 });
       expect(server.running).toBe(0);
     });

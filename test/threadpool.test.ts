@@ -67,18 +67,22 @@ describe('ThreadPool.apply', () => {
   it('blocks only the calling greenlet', () =>
     withPool({ maxThreads: 1 }, (pool) => {
       const log: string[] = [];
+      const flag = new Int32Array(new SharedArrayBuffer(4));
       const a = spawn(() => {
         log.push('a:start');
-        pool.apply(spin, [150]);
-        log.push('a:end');
+        // The worker waits for b: a can only finish after b ran while a waited.
+        const waited = pool.apply((f: Int32Array) => Atomics.wait(f, 0, 0, 5000), [flag]);
+        log.push(`a:end ${waited !== 'timed-out'}`); // 'ok', or 'not-equal' if b came first
       });
       const b = spawn(() => {
         log.push('b:start');
         sleep(20);
         log.push('b:end');
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
       });
       joinall([a, b]);
-      expect(log).toEqual(['a:start', 'b:start', 'b:end', 'a:end']);
+      expect(log).toEqual(['a:start', 'b:start', 'b:end', 'a:end true']);
     }));
 
   it('runs at most maxThreads at once, in parallel', () =>
@@ -362,6 +366,13 @@ describe('ThreadPool: arguments and the default pool', () => {
     expect(cjs.stderr).toBe('');
     expect(cjs.stdout.trim()).toBe('42');
     expect(cjs.code).toBe(0);
+    // A pinned main thread (TINYEVENT_CPU=shared) does not shrink the default pool.
+    const sizes = `const { threadpool } = require('tinyevent/threadpool'); console.log(threadpool.maxThreads, require('os').availableParallelism())`;
+    const spread = await runNode(['-e', sizes], { TINYEVENT_CPU: 'spread' });
+    const shared = await runNode(['-e', sizes], { TINYEVENT_CPU: 'shared' });
+    expect(shared.stdout.split(' ')[0]).toBe(spread.stdout.split(' ')[0]);
+    const [spreadSize, spreadCpus] = spread.stdout.trim().split(' ');
+    expect(spreadSize).toBe(spreadCpus);
     const esm = await runNode(['--input-type=module', '-e', `import { ThreadPool, threadpool } from 'tinyevent/threadpool'; import te from 'tinyevent'; console.log(threadpool instanceof ThreadPool, te.ThreadPool === ThreadPool, new ThreadPool({ maxThreads: 1 }).apply(() => 'esm'));`]);
     expect(esm.stderr).toBe('');
     expect(esm.stdout.trim()).toBe('true true esm');

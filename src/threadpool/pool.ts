@@ -15,12 +15,13 @@ import { block, TIMED_OUT } from '../core/block';
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
 import { errorMsg, Msg, OK, unwrap, valueMsg } from '../core/fiber';
 import { Fifo } from '../core/fifo';
+import { engine } from '../core/native';
 import { rebuild, ThreadPoolClosedError } from './errors';
 import type { Payload, ResultMessage, TaskMessage } from './protocol';
 import { workerMain } from './worker';
 
 export interface ThreadPoolOptions {
-  /** How many worker threads may run at once (default: os.availableParallelism()). */
+  /** How many worker threads may run at once (default: the process's CPUs, os.availableParallelism()). */
   maxThreads?: number;
   /** A module (CommonJS or ESM) whose exports apply() may name instead of passing a function. */
   filename?: string | URL;
@@ -105,8 +106,18 @@ function startWorker(options: WorkerOptions): Worker {
   }
 }
 
+/** The process's CPUs: with TINYEVENT_CPU=shared or auto the calling thread may be pinned to one. */
+function processCpus(): number {
+  engine.widenCpus(true);
+  try {
+    return os.availableParallelism();
+  } finally {
+    engine.widenCpus(false);
+  }
+}
+
 function checkMaxThreads(value: unknown): number {
-  if (value === undefined) return os.availableParallelism();
+  if (value === undefined) return processCpus();
   if (typeof value !== 'number') throw new TypeError(`maxThreads must be a number, got ${describeValue(value)}`);
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`maxThreads must be a positive integer, got ${value}`);
   return value;
