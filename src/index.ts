@@ -44,5 +44,6 @@ export type { AddOptions } from './core/pool';
 export * as net from './net';
 export * as http from './http';
 export { StreamServer } from './net/server';
+export { DatagramServer } from './net/datagram-server';
 export { ThreadPool, ThreadPoolClosedError, threadpool } from './threadpool';
 export type { PoolFunction, ThreadPoolOptions } from './threadpool';

@@ -39,12 +39,18 @@ function deadPort(): number {
   return port;
 }
 
+const udpHandles = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'UDPWrap').length;
+let udpBefore = 0;
+
 beforeEach(() => {
   before = resources();
+  udpBefore = udpHandles();
 });
 afterEach(() => {
   for (const s of open.splice(0)) s.close();
   expect(settle(before)).toEqual({});
+  for (let i = 0; i < 100 && udpHandles() > udpBefore; i++) sleep(5);
+  expect(udpHandles(), 'UDP sockets left open').toBe(udpBefore);
 });
 
 describe('DatagramSocket', () => {
