@@ -16,10 +16,12 @@ export {
   patchAll,
   patchCallbacks,
   patchChildProcess,
+  patchCrypto,
   patchDeasync,
   patchFs,
   patchNet,
   patchTimers,
+  patchZlib,
   unpatchAll,
 } from './monkey';
 export type { PatchAllOptions, Target as PatchTarget } from './monkey';
@@ -42,3 +44,6 @@ export type { AddOptions } from './core/pool';
 export * as net from './net';
 export * as http from './http';
 export { StreamServer } from './net/server';
+export { DatagramServer } from './net/datagram-server';
+export { ThreadPool, ThreadPoolClosedError, threadpool } from './threadpool';
+export type { PoolFunction, ThreadPoolOptions } from './threadpool';

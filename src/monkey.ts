@@ -2,7 +2,8 @@
 //
 // Targets: fs (every *Sync function with an async twin), child_process
 // (execSync, execFileSync, spawnSync), timers (Atomics.wait), net (sync-fetch,
-// sync-request), deasync, and callbacks (plain timer callbacks run in greenlets
+// sync-request), deasync, zlib (every *Sync function), crypto (every function
+// with an async form on libuv's thread pool), and callbacks (plain timer callbacks run in greenlets
 // of their own; register turns it on, patchAll() only when asked).
 //
 // A patched call yields in a spawned greenlet; in the root greenlet only while
@@ -15,15 +16,18 @@ import * as path from 'node:path';
 import { checkOptions } from './core/errors';
 import { patchCallbacksModule } from './patches/callbacks';
 import { patchChildProcessModule } from './patches/child_process';
+import { CRYPTO_LEFT_ALONE, patchCryptoModule } from './patches/crypto';
 import { patchDeasyncModule } from './patches/deasync';
 import { FS_LEFT_ALONE, patchFsModule } from './patches/fs';
 import { realExports } from './patches/modhook';
 import { patchNetModule } from './patches/net';
 import { isTargetPatched, savedOriginal, Target, unmark } from './patches/registry';
 import { patchTimersModule } from './patches/timers';
+import { patchZlibModule, ZLIB_LEFT_ALONE } from './patches/zlib';
 
 export type { Target } from './patches/registry';
 export { FS_LEFT_ALONE };
+export { CRYPTO_LEFT_ALONE, ZLIB_LEFT_ALONE };
 
 export interface PatchAllOptions {
   fs?: boolean;
@@ -31,6 +35,8 @@ export interface PatchAllOptions {
   timers?: boolean;
   net?: boolean;
   deasync?: boolean;
+  zlib?: boolean;
+  crypto?: boolean;
   /** Run plain setTimeout/setImmediate/setInterval callbacks in greenlets of their own (default false). */
   callbacks?: boolean;
 }
@@ -42,6 +48,8 @@ const OPTION_OF: Record<Target, keyof PatchAllOptions> = {
   net: 'net',
   deasync: 'deasync',
   callbacks: 'callbacks',
+  zlib: 'zlib',
+  crypto: 'crypto',
 };
 
 const PATCHERS: Record<Target, () => void> = {
@@ -51,10 +59,12 @@ const PATCHERS: Record<Target, () => void> = {
   net: patchNetModule,
   deasync: patchDeasyncModule,
   callbacks: patchCallbacksModule,
+  zlib: patchZlibModule,
+  crypto: patchCryptoModule,
 };
 
 /** Every target name, in the order patchAll applies them. */
-export const TARGETS: readonly Target[] = ['fs', 'child_process', 'timers', 'net', 'deasync', 'callbacks'];
+export const TARGETS: readonly Target[] = ['fs', 'child_process', 'timers', 'net', 'deasync', 'zlib', 'crypto', 'callbacks'];
 
 function checkTarget(target: unknown): Target {
   if (typeof target !== 'string' || !(TARGETS as readonly string[]).includes(target)) {
@@ -79,6 +89,14 @@ export function patchNet(): void {
 }
 export function patchDeasync(): void {
   patchDeasyncModule();
+}
+/** Every zlib.*Sync function, on libuv's thread pool. */
+export function patchZlib(): void {
+  patchZlibModule();
+}
+/** pbkdf2Sync, scryptSync, generateKeyPairSync, ... and randomBytes(size) without a callback, on libuv's thread pool. */
+export function patchCrypto(): void {
+  patchCryptoModule();
 }
 /** Plain timer callbacks run in greenlets of their own (register does this). */
 export function patchCallbacks(): void {
@@ -114,7 +132,7 @@ export function isPatched(target: Target): boolean {
 }
 
 /**
- * The original of `moduleName.name` saved by a patch ('fs', 'child_process',
+ * The original of `moduleName.name` saved by a patch ('fs', 'child_process', 'zlib', 'crypto',
  * 'Atomics', 'timers', 'globalThis'), or of a hooked package ('deasync',
  * 'sync-fetch', 'sync-request', resolved from the working directory; name
  * 'default' is the package's export itself). Unpatched items: the live value.

@@ -10,3 +10,7 @@ export type { ServerAddress, StreamHandler, StreamServerOptions } from './net/se
 export type { PoolOption } from './net/dispatch';
 export { gethostbyname } from './net/dns';
 export { ConcurrentUseError, TimeoutError } from './net/errors';
+export { DatagramSocket, udp } from './net/udp';
+export type { Datagram, DatagramPeer, DatagramType, UdpOptions } from './net/udp';
+export { DatagramServer } from './net/datagram-server';
+export type { DatagramAddress, DatagramHandler, DatagramServerOptions } from './net/datagram-server';

@@ -2,7 +2,7 @@
 //   node -r tinyevent/register app.js   |   node --import tinyevent/register app.mjs
 //   require('tinyevent/register')
 // TINYEVENT_PATCH=fs,child_process limits the targets (names: fs,
-// child_process, timers, net, deasync, callbacks). By default every target is
+// child_process, timers, net, deasync, zlib, crypto, callbacks). By default every target is
 // patched, callbacks included: plain timer callbacks run in greenlets of their
 // own, so callbacks that block overlap (see patches/callbacks.ts).
 import { patchTargets, TARGETS } from './monkey';

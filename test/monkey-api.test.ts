@@ -59,7 +59,7 @@ describe('monkey API', () => {
   });
 
   it('rejects unknown targets and options with clear errors', () => {
-    expect(() => isPatched('sockets' as never)).toThrow(new TypeError('unknown patch target "sockets"; known targets: fs, child_process, timers, net, deasync, callbacks'));
+    expect(() => isPatched('sockets' as never)).toThrow(new TypeError('unknown patch target "sockets"; known targets: fs, child_process, timers, net, deasync, zlib, crypto, callbacks'));
     expect(() => patchAll({ childprocess: false } as never)).toThrow(/patchAll\(\): unknown option "childprocess"; known options: fs, childProcess/);
     expect(() => patchAll('all' as never)).toThrow(TypeError);
   });

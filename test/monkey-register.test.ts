@@ -91,23 +91,23 @@ describe('register: unmodified programs overlap', () => {
 });
 
 describe('register: options and behaviour', () => {
-  const probe = `const m = require('tinyevent'); console.log(['fs','child_process','timers','net','deasync','callbacks'].map((t) => t + '=' + m.isPatched(t)).join(' '));`;
+  const probe = `const m = require('tinyevent'); console.log(['fs','child_process','timers','net','deasync','zlib','crypto','callbacks'].map((t) => t + '=' + m.isPatched(t)).join(' '));`;
 
   it('patches every target by default, and require() works too', async () => {
     const run = await runNode(['-e', `require('tinyevent/register'); ${probe}`]);
-    expect(run.stdout.trim()).toBe('fs=true child_process=true timers=true net=true deasync=true callbacks=true');
+    expect(run.stdout.trim()).toBe('fs=true child_process=true timers=true net=true deasync=true zlib=true crypto=true callbacks=true');
   });
 
   it('TINYEVENT_PATCH limits the targets', async () => {
     const run = await runNode(['-r', 'tinyevent/register', '-e', probe], { TINYEVENT_PATCH: 'fs, child_process' });
-    expect(run.stdout.trim()).toBe('fs=true child_process=true timers=false net=false deasync=false callbacks=false');
+    expect(run.stdout.trim()).toBe('fs=true child_process=true timers=false net=false deasync=false zlib=false crypto=false callbacks=false');
   });
 
   it('an unknown TINYEVENT_PATCH name is a clear error', async () => {
     const run = await runNode(['-r', 'tinyevent/register', '-e', 'console.log("ran")'], { TINYEVENT_PATCH: 'fs,sockets' });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('TINYEVENT_PATCH: unknown target "sockets"; known targets: fs, child_process, timers, net, deasync, callbacks');
+    expect(run.stderr).toContain('TINYEVENT_PATCH: unknown target "sockets"; known targets: fs, child_process, timers, net, deasync, zlib, crypto, callbacks');
   });
 
   it('a callback that throws still crashes the process, before or after blocking', async () => {

@@ -29,7 +29,7 @@ export interface StreamServerOptions {
 /** How long stop() waits for running handlers by default (gevent's stop_timeout: 1 s). */
 const STOP_TIMEOUT = 1000;
 
-function parseAddress(address: ServerAddress): ListenTarget | Listener {
+export function parseAddress(address: ServerAddress): ListenTarget | Listener {
   if (address instanceof Listener) return address;
   if (typeof address === 'number') return { port: address };
   if (typeof address === 'string') {

@@ -25,13 +25,13 @@ export interface PeerAddress {
   family: string | undefined;
 }
 
-function checkSize(value: unknown, what: string): number {
+export function checkSize(value: unknown, what: string): number {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number of bytes, got ${describeValue(value)}`);
   if (!(value >= 1) || (!Number.isInteger(value) && value !== Infinity)) throw new RangeError(`${what} must be a positive integer, got ${value}`);
   return value;
 }
 
-function toBuffer(data: unknown, what: string): Buffer {
+export function toBuffer(data: unknown, what: string): Buffer {
   if (typeof data === 'string') return Buffer.from(data);
   if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);

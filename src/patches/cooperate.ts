@@ -89,9 +89,11 @@ export type NodeCallback<T> = (error: unknown, value?: T) => void;
 /**
  * Starts an asynchronous operation and blocks the current greenlet until its
  * Node-style callback fires. An error it reports gets a stack that starts at
- * `caller`'s call site, as the synchronous original's would.
+ * `caller`'s call site, as the synchronous original's would. `patient`: the
+ * operation takes a while (CPU work on libuv's pool): the greenlet's thread
+ * sleeps at once instead of spinning for the baton, leaving the cores to it.
  */
-export function awaitCallback<T>(label: string, caller: (...args: never[]) => unknown, start: (callback: NodeCallback<T>) => void): T {
+export function awaitCallback<T>(label: string, caller: (...args: never[]) => unknown, start: (callback: NodeCallback<T>) => void, patient = false): T {
   let failure: unknown = undefined;
   const msg = block(label, undefined, (wake) => {
     start((error, value) => {
@@ -102,7 +104,7 @@ export function awaitCallback<T>(label: string, caller: (...args: never[]) => un
         wake(valueMsg(value));
       }
     });
-  }) as Msg;
+  }, patient) as Msg;
   try {
     return unwrap(msg) as T;
   } catch (error) {
@@ -144,6 +146,7 @@ export function viaTwin<T>(
   caller: (...args: never[]) => unknown,
   start: (callback: NodeCallback<T>) => void,
   fallback: () => T,
+  patient = false,
 ): T {
   let started = false;
   let startError: unknown;
@@ -156,7 +159,7 @@ export function viaTwin<T>(
         startError = error;
         throw error;
       }
-    });
+    }, patient);
   } catch (error) {
     if (!started && error === startError) return fallback();
     throw error;

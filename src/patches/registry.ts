@@ -2,7 +2,7 @@
 // wins, so patching twice never saves a patched function as the "original").
 // getOriginal() and unpatching read it.
 
-export type Target = 'fs' | 'child_process' | 'timers' | 'net' | 'deasync' | 'callbacks';
+export type Target = 'fs' | 'child_process' | 'timers' | 'net' | 'deasync' | 'callbacks' | 'zlib' | 'crypto';
 
 interface Saved {
   readonly owner: object;
