@@ -43,6 +43,11 @@ interface Runner {
   active: boolean;
 }
 
+/** True if `stack` takes raw switches (a raw greenlet): a fiber hands it values directly. */
+function switchable(stack: Stack): stack is RawGreenlet {
+  return stack instanceof RawGreenlet;
+}
+
 /** Delivers a Handoff to a waiting runner through a throw-in: exactly that wait wakes. */
 function handOff(runner: Runner, handoff: Handoff): void {
   if (runner.stack === root) throwIn(root, handoff, runner.level);
@@ -169,9 +174,10 @@ class FiberObject {
     this.#runner = runner;
     this.#yielding = false;
     if (stack instanceof FiberStack) {
-      // Run from the root, the fiber hands its result over itself (handOff).
-      stack._setParentFiber(self === root ? hub : self);
-    } else if (stack instanceof RawGreenlet && !(stack instanceof Greenlet)) {
+      // Run from the root (or a stack that takes no raw switches), the fiber
+      // hands its result over itself (handOff).
+      stack._setParentFiber(switchable(self) ? self : hub);
+    } else if (stack instanceof RawGreenlet && !(stack instanceof Greenlet) && (switchable(self) || self === root)) {
       // A raw greenlet's result goes to its parent: make that whoever runs it.
       stack.parent = self as RawGreenlet;
     }
@@ -201,7 +207,7 @@ class FiberObject {
     this.#stack = undefined;
     const runner = this.#runner;
     this.#runner = undefined;
-    if (runner?.active && runner.stack === root) {
+    if (runner?.active && !switchable(runner.stack)) {
       handOff(runner, result);
       return undefined; // its parent is the Hub
     }
@@ -221,7 +227,7 @@ class FiberObject {
     this.#runner = undefined;
     this.#yielding = true;
     try {
-      if (runner?.active && runner.stack !== root) {
+      if (runner?.active && switchable(runner.stack)) {
         // A direct switch back to the greenlet waiting in run(); the next
         // run() or throwInto() switches back here.
         return transfer(runner.stack, valueMsg(value), []);
