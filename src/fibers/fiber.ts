@@ -127,7 +127,7 @@ class FiberObject {
   run(...args: unknown[]): unknown {
     checkFiber(this, 'run');
     checkArity(args, 1, 'run()');
-    if (this.#started && !this.#yielding) throw new Error('This Fiber is already running');
+    if (this.started && !this.#yielding) throw new Error('This Fiber is already running');
     return this.#enter(false, args);
   }
 
