@@ -6,9 +6,10 @@ import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 
 import { Fiber } from '../src/fibers/fiber';
-import { Greenlet, joinall, sleep, spawn } from '../src/index';
+import { greenlet } from '../src/greenlet';
+import { GreenletExit, joinall, sleep, spawn } from '../src/index';
 import { getOriginal, patchChildProcess, unpatchAll } from '../src/monkey';
-import { onLoop } from './core-util';
+import { collectFailures, onLoop } from './core-util';
 
 describe('Fiber: run and yield', () => {
   it('works with and without new; run passes the first value to fn and returns what it yields, then returns', () => {
@@ -426,17 +427,62 @@ describe('fibers and greenlets: one engine', () => {
     const runner = spawn(() => fibers[0].run());
     expect(runner.get()).toBe('recorded value');
     expect(recorder.value).toBe('recorded value');
-    const failingRunner = spawn(() => {
+    const reports = collectFailures(() => {
+      const failingRunner = spawn(() => {
+        try {
+          fibers[1].run();
+          return 'no error';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      });
+      expect(failingRunner.get()).toBe('recorded failure');
+    });
+    expect(failing.exception).toBeInstanceOf(TypeError);
+    expect(reports).toEqual([failing.exception]); // reported once, as any failed greenlet
+    expect(() => fibers[0].run()).toThrow(/has finished/);
+  });
+
+  it('a greenlet killed while it waits in run(): run() throws the kill, the fiber goes on and can be run again', () => {
+    const log: string[] = [];
+    const fiber = Fiber(() => {
+      sleep(10); // the runner is killed meanwhile
+      log.push('fiber woke');
+      log.push(`resumed with ${String(Fiber.yield('nobody takes this'))}`);
+      return 'fiber done';
+    });
+    const runner = spawn(() => {
       try {
-        fibers[1].run();
-        return 'no error';
+        fiber.run();
+        return 'returned';
       } catch (error) {
-        return (error as Error).message;
+        return error instanceof GreenletExit ? 'killed in run()' : String(error);
       }
     });
-    expect(failingRunner.get()).toBe('recorded failure');
-    expect(failing.exception).toBeInstanceOf(TypeError);
-    expect(() => fibers[0].run()).toThrow(/has finished/);
+    sleep(1);
+    runner.kill();
+    expect(runner.get()).toBe('killed in run()');
+    spawn(() => undefined).join();
+    const waiter = spawn(() => {
+      while (log.length === 0) sleep(1);
+      return fiber.run('second runner');
+    });
+    expect(waiter.get()).toBe('fiber done');
+    expect(log).toEqual(['fiber woke', 'resumed with second runner']);
+  });
+
+  it('a raw greenlet used as a fiber: with no run() waiting, Fiber.yield switches to its parent; run() makes the runner its parent', () => {
+    const fibers: Fiber[] = [];
+    const driver = spawn(() => {
+      const raw = greenlet((start: unknown) => {
+        fibers.push(Fiber.current as Fiber);
+        const again = Fiber.yield(`started with ${String(start)}`);
+        return `raw done after ${String(again)}`;
+      });
+      const first = raw.switch('switch');
+      return [first, fibers[0].run('run'), raw.dead];
+    });
+    expect(driver.get()).toEqual(['started with switch', 'raw done after run', true]);
   });
 
   it('reset() of a greenlet kills it with GreenletExit: a clean kill, finally blocks run', () => {

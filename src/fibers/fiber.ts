@@ -232,7 +232,13 @@ class FiberObject {
         // run() or throwInto() switches back here.
         return transfer(runner.stack, valueMsg(value), []);
       }
-      if (runner?.active) handOff(runner, new Handoff(false, value));
+      if (runner?.active) {
+        handOff(runner, new Handoff(false, value));
+      } else if (!(stack instanceof FiberStack) && stack instanceof RawGreenlet && stack.parent !== null) {
+        // No run() waits: a raw greenlet yields to its parent, as a raw
+        // switch does (a spawned Greenlet's parent is the Hub: it parks).
+        return transfer(stack.parent, valueMsg(value), []);
+      }
       // Parked until run() resumes it (the Hub runs meanwhile).
       return unwrap(park(stack, beginPark(stack, 'Fiber.yield')));
     } finally {
