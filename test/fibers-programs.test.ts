@@ -137,17 +137,20 @@ describe('package entry points', () => {
     expect(JSON.parse(run.stdout)).toEqual(['function', 'Fiber', 'function', null, true, 'function', 'Future', true, 'undefined', 'undefined', 'function', false]);
   });
 
-  it('import: the default export is the same Fiber / Future as require gives', async () => {
+  it("import: the default export is the same Fiber / Future as require gives, through the 'fibers' package too", async () => {
     const probe = `
       import Fiber from 'tinyevent/fibers';
       import Future from 'tinyevent/fibers/future';
+      import ShimFiber from 'fibers';
+      import ShimFuture from 'fibers/future';
       import { createRequire } from 'node:module';
       const require = createRequire(process.cwd() + '/');
       const f = Fiber((x) => Fiber.yield(x * 2));
-      console.log(JSON.stringify([Fiber === require('tinyevent/fibers'), Future === require('tinyevent/fibers/future'), f.run(21)]));`;
+      console.log(JSON.stringify([Fiber === require('tinyevent/fibers'), Future === require('tinyevent/fibers/future'), f.run(21),
+        ShimFiber === Fiber, ShimFuture === Future]));`;
     const run = await runNode(['--input-type=module', '-e', probe]);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual([true, true, 42]);
+    expect(JSON.parse(run.stdout)).toEqual([true, true, 42, true, true]);
   });
 
   it('TypeScript declarations: Fiber and Future type-check as node-fibers code uses them', async () => {
