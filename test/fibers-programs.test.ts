@@ -122,6 +122,24 @@ describe('a library built on fibers: sync', () => {
   }
 });
 
+describe('under tinyevent/register', () => {
+  it('plain callbacks (run on greenlet threads of their own) are still outside any fiber, as node-fibers code expects', async () => {
+    const program = `
+      const Fiber = require('fibers');
+      setTimeout(() => {
+        let error = 'none';
+        try { Fiber.yield(); } catch (e) { error = e.message; }
+        const f = Fiber(() => { const me = Fiber.current; setTimeout(() => console.log('run returned', me.run('later')), 5); return Fiber.yield('first'); });
+        console.log(String(Fiber.current), error, f.run());
+      }, 1);`;
+    for (const preload of [[], ['-r', 'tinyevent/register']]) {
+      const run = await runNode([...preload, '-e', program]);
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(run.lines).toEqual(['undefined yield() called with no fiber running first', 'run returned later']);
+    }
+  });
+});
+
 describe('package entry points', () => {
   it("require: module.exports is Fiber itself / Future itself; the 'fibers' package is the same", async () => {
     const probe = `

@@ -71,10 +71,14 @@ const adopted = new WeakMap<Stack, FiberObject>();
 let fibersCreated = 0;
 let poolSize = 120;
 
-/** The running fiber: the Fiber of the current stack (made on first use for other greenlets). */
+/**
+ * The running fiber: the Fiber of the current stack, made on first use for
+ * other greenlets. Outside greenlets — the root, and the threads register
+ * gives plain callbacks, which stand in for the root — there is none.
+ */
 function currentFiberObject(): FiberObject | undefined {
   const stack = currentFiber();
-  if (stack === root) return undefined;
+  if (!(stack instanceof RawGreenlet)) return undefined;
   if (stack instanceof FiberStack) return stack.owner;
   let fiber = adopted.get(stack);
   if (fiber === undefined) {
@@ -177,9 +181,9 @@ class FiberObject {
       // Run from the root (or a stack that takes no raw switches), the fiber
       // hands its result over itself (handOff).
       stack._setParentFiber(switchable(self) ? self : hub);
-    } else if (stack instanceof RawGreenlet && !(stack instanceof Greenlet) && (switchable(self) || self === root)) {
+    } else if (stack instanceof RawGreenlet && !(stack instanceof Greenlet)) {
       // A raw greenlet's result goes to its parent: make that whoever runs it.
-      stack.parent = self as RawGreenlet;
+      stack._setParentFiber(self);
     }
     try {
       const raw = stack as RawGreenlet;
