@@ -187,7 +187,9 @@ describe('package entry points', () => {
           'const v: number = fut.get();',
           'const later = function (this: unknown, x: number) { return x; }.future();',
           'const pool: number = Fiber.poolSize;',
-          'export { n, started, v, later, pool };',
+          'const wrapped: Future = Future.wrap((cb: (e: unknown, v: number) => void) => cb(null, 1))();',
+          "const fsf = Future.wrap({ read(cb: (e: unknown) => void) { cb(null); } });",
+          'export { n, started, v, later, pool, wrapped, fsf };',
           '',
         ].join('\n'),
       );

@@ -6,6 +6,9 @@ import { describeValue } from '../core/errors';
 import { Fiber } from './fiber';
 
 type Errback = (error: unknown, value?: unknown) => void;
+
+/** What Future.wrap makes of a callback function: the same call, minus the callback, returning a future. */
+export type FutureFunction = ((...args: unknown[]) => Future) & Record<string, unknown>;
 type NodeStyle = (...args: unknown[]) => unknown;
 
 /** Something a failure can be thrown to: resolve(future, cb) passes errors to `future.throw`. */
@@ -207,9 +210,11 @@ export class Future<T = unknown> {
    * array. An object gets a copy with every method also wrapped under
    * `name + suffix` (suffix 'Future' by default).
    */
-  static wrap<F>(fnOrObject: F, multi?: boolean, suffix?: string, stop?: boolean): F & Record<string, unknown> {
-    if (typeof fnOrObject === 'object' && fnOrObject !== null) return wrapObject(fnOrObject, multi, suffix, stop) as F & Record<string, unknown>;
-    if (typeof fnOrObject === 'function') return wrapFunction(fnOrObject as NodeStyle, multi, suffix, stop) as F & Record<string, unknown>;
+  static wrap(fn: (...args: never[]) => unknown, multi?: boolean, suffix?: string, stop?: boolean): FutureFunction;
+  static wrap<O extends object>(object: O, multi?: boolean, suffix?: string, stop?: boolean): O & Record<string, unknown>;
+  static wrap(fnOrObject: unknown, multi?: boolean, suffix?: string, stop?: boolean): unknown {
+    if (typeof fnOrObject === 'function') return wrapFunction(fnOrObject as NodeStyle, multi, suffix, stop);
+    if (typeof fnOrObject === 'object' && fnOrObject !== null) return wrapObject(fnOrObject, multi, suffix, stop);
     throw new TypeError(`Future.wrap expects a function or an object, got ${describeValue(fnOrObject)}`);
   }
 
@@ -243,12 +248,12 @@ function wrapObject(object: object, multi: boolean | undefined, suffix: string |
   // for-in on purpose: inherited enumerable methods are wrapped too, as node-fibers does.
   for (const key in object) {
     const member = wrapped[key];
-    if (member instanceof Function) wrapped[key + (suffix ?? 'Future')] = Future.wrap(member, multi, suffix, stop);
+    if (member instanceof Function) wrapped[key + (suffix ?? 'Future')] = Future.wrap(member as NodeStyle, multi, suffix, stop);
   }
   return wrapped;
 }
 
-function wrapFunction(fn: NodeStyle, multi: boolean | undefined, suffix: string | undefined, stop: boolean | undefined): NodeStyle {
+function wrapFunction(fn: NodeStyle, multi: boolean | undefined, suffix: string | undefined, stop: boolean | undefined): FutureFunction {
   const wrapped = function (this: unknown, ...args: unknown[]): Future {
     const future = new Future();
     const resolver = future.resolver();
@@ -264,7 +269,7 @@ function wrapFunction(fn: NodeStyle, multi: boolean | undefined, suffix: string 
     }
     Object.setPrototypeOf(wrapped, Future.wrap(proto, multi, suffix, true));
   }
-  return wrapped;
+  return wrapped as FutureFunction;
 }
 
 /** The future of a function call run in a fiber: what `fn.future()(...)` and Future.task return. */
