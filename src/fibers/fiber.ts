@@ -3,23 +3,27 @@
 // Fiber.yield hands a value back to whoever called run() last, as node-fibers
 // does. Any other greenlet can be used as a fiber too: Fiber.current inside it
 // is a Fiber whose run() resumes it where it yielded.
-import { GreenletExit } from '../core/errors';
+import { describeValue, GreenletExit } from '../core/errors';
 import {
   beginPark,
+  cancelPark,
   currentFiber,
+  ensureThread,
+  errorMsg,
   Fiber as Stack,
   hub,
+  Msg,
   park,
   root,
-  rootLevel,
+  startFiber,
   throwIn,
   transfer,
   unwrap,
   valueMsg,
+  wake,
 } from '../core/fiber';
 import { Greenlet } from '../core/greenlet';
 import { RawGreenlet } from '../core/raw';
-import { describeValue } from '../core/errors';
 
 /** A fiber's result (or yielded value) on its way to the run() that waits for it. */
 class Handoff {
@@ -38,8 +42,8 @@ function settle(result: unknown): unknown {
 /** Who waits in run() for a fiber; `active` ends when that run() returns or throws. */
 interface Runner {
   readonly stack: Stack;
-  /** For the root greenlet: the index of the wait its run() opened. */
-  readonly level: number;
+  /** For the root greenlet: the number of the wait its run() opened. */
+  readonly seq: number;
   active: boolean;
 }
 
@@ -48,9 +52,13 @@ function switchable(stack: Stack): stack is RawGreenlet {
   return stack instanceof RawGreenlet;
 }
 
-/** Delivers a Handoff to a waiting runner through a throw-in: exactly that wait wakes. */
+/**
+ * Delivers a fiber's yielded value or result to a runner that takes no raw
+ * switch: the root's own wait is woken by its number; any other stack gets a
+ * throw-in that its run() unwraps.
+ */
 function handOff(runner: Runner, handoff: Handoff): void {
-  if (runner.stack === root) throwIn(root, handoff, runner.level);
+  if (runner.stack === root) wake(root, runner.seq, handoff.error ? errorMsg(handoff.value) : valueMsg(handoff.value));
   else throwIn(runner.stack, handoff);
 }
 
@@ -174,12 +182,13 @@ class FiberObject {
     }
     if (stack === undefined) throw new Error('This Fiber has no stack');
     if (stack.dead) throw new Error(`This Fiber has finished: ${String(stack)} cannot be run again`);
-    const runner: Runner = { stack: self, level: self === root ? rootLevel() : -1, active: true };
+    if (self === root) return this.#enterFromRoot(stack as RawGreenlet, error ? errorMsg(args[0]) : valueMsg(args[0]), args);
+    const runner: Runner = { stack: self, seq: 0, active: true };
     this.#runner = runner;
     this.#yielding = false;
     if (stack instanceof FiberStack) {
-      // Run from the root (or a stack that takes no raw switches), the fiber
-      // hands its result over itself (handOff).
+      // Run from a stack that takes no raw switches, the fiber hands its
+      // result over itself (handOff).
       stack._setParentFiber(switchable(self) ? self : hub);
     } else if (stack instanceof RawGreenlet && !(stack instanceof Greenlet)) {
       // A raw greenlet's result goes to its parent: make that whoever runs it.
@@ -191,6 +200,42 @@ class FiberObject {
     } catch (thrown) {
       if (thrown instanceof Handoff) return settle(thrown);
       throw thrown;
+    } finally {
+      runner.active = false;
+      if (this.#runner === runner) this.#runner = undefined;
+    }
+  }
+
+  /**
+   * run() from the root: the root opens a wait of its own, switches to the
+   * fiber, and turns the loop until the fiber wakes exactly that wait with
+   * what it yields or returns.
+   */
+  #enterFromRoot(stack: RawGreenlet, msg: Msg, args: unknown[]): unknown {
+    // What can fail (blocking inside a Hub callback, no thread to be had) fails
+    // before the fiber is marked started.
+    if (!stack._started) ensureThread(stack);
+    const seq = beginPark(root, 'Fiber.run');
+    const runner: Runner = { stack: root, seq, active: true };
+    this.#runner = runner;
+    this.#yielding = false;
+    try {
+      if (stack instanceof FiberStack) stack._setParentFiber(hub);
+      else if (!(stack instanceof Greenlet)) stack._setParentFiber(root);
+      if (!stack._started) {
+        stack._deliver(msg, args);
+        startFiber(stack);
+      } else if (!wake(stack, stack._parkSeq, msg)) {
+        throw new Error('This Fiber is already running');
+      }
+    } catch (error) {
+      cancelPark(root, seq);
+      runner.active = false;
+      this.#runner = undefined;
+      throw error;
+    }
+    try {
+      return settle(unwrap(park(root, seq)));
     } finally {
       runner.active = false;
       if (this.#runner === runner) this.#runner = undefined;
