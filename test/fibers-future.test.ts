@@ -187,6 +187,19 @@ describe('Future: waiting', () => {
     expect(waiter.get()).toBe('from a greenlet');
     resolver.join();
   });
+  it("a future resolved inside a greenlet's link callback (on the Hub) still wakes its waiter", () => {
+    const f = new Future<string>();
+    const source = spawn(() => 'source done');
+    source.link(() => f.return('from a link'));
+    const waiter = spawn(() => f.wait());
+    const rootWaiter = new Future<string>();
+    source.link(() => rootWaiter.return('second link'));
+    const inFiberFromRoot = Fiber(() => rootWaiter.wait());
+    expect(inFiberFromRoot.run()).toBeUndefined(); // it waits: Future.wait yielded
+    expect(waiter.get()).toBe('from a link');
+    sleep(1);
+    expect(inFiberFromRoot.started).toBe(false); // resumed after the link returned, and finished
+  });
 });
 
 describe('Future.wrap', () => {

@@ -3,6 +3,7 @@
 // resolves; resolve() takes node-style callbacks; Future.wrap turns
 // callback-taking functions into future-returning ones.
 import { describeValue } from '../core/errors';
+import { inHub } from '../core/fiber';
 import { Fiber } from './fiber';
 
 type Errback = (error: unknown, value?: unknown) => void;
@@ -194,7 +195,11 @@ export class Future<T = unknown> {
     if (fiber === undefined) throw new Error("Can't wait without a fiber");
     let waiting = pending.length + (inline === undefined ? 0 : 1);
     const done = (): void => {
-      if (--waiting === 0) fiber.run();
+      if (--waiting !== 0) return;
+      // A future resolved inside a Hub callback (a greenlet's link) cannot
+      // switch there: resume the fiber once that callback has returned.
+      if (inHub()) process.nextTick(() => fiber.run());
+      else fiber.run();
     };
     for (const future of pending) future.resolve(done);
     if (inline !== undefined) {
