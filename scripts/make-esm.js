@@ -8,7 +8,7 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const cjsDir = path.join(root, 'dist', 'cjs');
 const esmDir = path.join(root, 'dist', 'esm');
-const entries = ['index', 'greenlet', 'monkey', 'register', 'net', 'http', 'threadpool'];
+const entries = ['index', 'greenlet', 'monkey', 'register', 'net', 'http', 'threadpool', 'fibers', 'fibers-future'];
 fs.mkdirSync(esmDir, { recursive: true });
 // Entries imported for their effect only: loading them at build time would run it.
 const effectOnly = new Set(['register']);

@@ -1,6 +1,6 @@
 // Greenlet stacks: deep recursion works, runaway recursion is a RangeError;
 // AsyncLocalStorage context follows each greenlet across blocks and resumes.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { inspect } from 'node:util';
 import { deflateSync } from 'node:zlib';
 
@@ -194,5 +194,26 @@ describe('AsyncLocalStorage', () => {
     expect(g.switch()).toBe('raw');
     expect(als.getStore()).toBeUndefined();
     expect(g.switch()).toBe('raw');
+  });
+
+  it('a greenlet may block inside runInAsyncScope: its frames leave with it and come back', () => {
+    const als = new AsyncLocalStorage<string>();
+    const body = (name: string) => (): unknown[] =>
+      als.run(name, () => {
+        const resource = new AsyncResource(`test.${name}`);
+        return resource.runInAsyncScope(() => {
+          const id = executionAsyncId();
+          sleep(2);
+          const afterSleep = [executionAsyncId() === id, als.getStore()];
+          sleep(0);
+          return [...afterSleep, executionAsyncId() === resource.asyncId(), als.getStore()];
+        });
+      });
+    const a = spawn(body('a'));
+    const b = spawn(body('b'));
+    joinall([a, b]);
+    expect(a.get()).toEqual([true, 'a', true, 'a']);
+    expect(b.get()).toEqual([true, 'b', true, 'b']);
+    expect(als.getStore()).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@
 //   fiber that is itself parked; the main thread alone turns the loop.
 import { AsyncResource } from 'node:async_hooks';
 
+import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
 import { BlockingSwitchOutError, LoopExit } from './errors';
 import { Fifo } from './fifo';
 import { drainErrors, engine, runTicks } from './native';
@@ -45,6 +46,8 @@ export abstract class Fiber {
   _pendingThrows: Msg[] | undefined = undefined;
   /** @internal The async context (AsyncLocalStorage) it runs in. */
   _async: AsyncResource | undefined = undefined;
+  /** @internal Async-context frames below its own while it runs (asyncstack.ts). */
+  _asyncBase = 0;
 
   /** True once the fiber has finished (or can never run). */
   abstract get dead(): boolean;
@@ -235,6 +238,7 @@ function assignThread(fiber: Fiber): void {
 }
 
 function threadMain(fiber: Fiber): number {
+  fiber._asyncBase = asyncDepth();
   const next = fiber._body();
   fiber._slot = -1;
   state.threadsHeld--;
@@ -247,6 +251,8 @@ function threadMain(fiber: Fiber): number {
 function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
   if (target._slot < 0) assignThread(target);
   state.current = target._slot === 0 ? state.root : target;
+  // A greenlet thread parks without the frames its runInAsyncScope calls pushed.
+  const frames = self._slot === 0 ? undefined : takeFramesAbove(self._asyncBase);
   try {
     // The Hub pushes the target's async context around the switch, so the
     // async-hooks stack stays balanced: only the main thread pushes and pops.
@@ -258,6 +264,10 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
     }
   } finally {
     state.current = self;
+    if (self._slot !== 0) {
+      self._asyncBase = asyncDepth();
+      restoreFrames(frames);
+    }
   }
 }
 
