@@ -119,6 +119,11 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     startFiber(this);
   }
 
+  /** @internal Only start() launches it, never a raw switch or a child's return. */
+  override _begun(): boolean {
+    return true;
+  }
+
   /** @internal */
   override _body(): Fiber {
     let result: T | undefined;
