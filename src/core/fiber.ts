@@ -338,6 +338,12 @@ export function wake(fiber: Fiber, seq: number, msg: Msg): boolean {
   return true;
 }
 
+/** True while `fiber` is still parked with `seq`: a wake carrying it would resume it. */
+export function isParkedWith(fiber: Fiber, seq: number): boolean {
+  if (fiber === state.root) return state.rootWaits.some((w) => w.seq === seq && w.msg === undefined);
+  return seq !== 0 && fiber._parkSeq === seq;
+}
+
 /** @internal How many root waits are open: the nesting level of the root code running now. */
 export function rootLevel(): number {
   return state.rootWaits.length;

@@ -10,7 +10,11 @@ export abstract class Linkable<S = unknown> {
   // A Set keeps insertion order (FIFO) and makes unlink O(1); a callback linked
   // twice is called once, as in gevent.
   #links = new Set<LinkableCallback<S>>();
+  // True from the moment a notification pass is scheduled until it ends.
   #notifying = false;
+  // Waiters that found it ready while a pass was due: they go after the links
+  // the pass was for (gevent issue 1520: first come, first served).
+  #arrivals: (() => void)[] = [];
 
   /** True when waiting on it would return at once. */
   abstract ready(): boolean;
@@ -48,20 +52,48 @@ export abstract class Linkable<S = unknown> {
   }
 
   #notifyLinks(): void {
-    this.#notifying = false;
-    // Only the links present now: later ones wait for the next pass.
-    const links = Array.from(this.#links);
-    const onlyWhileReady = !this.notifyAll;
-    for (const link of links) {
-      if (onlyWhileReady && !this.ready()) break;
-      if (!this.#links.delete(link)) continue; // unlinked by an earlier callback
-      try {
-        link(this as unknown as S);
-      } catch (error) {
-        reportHubError(error, 'a link callback');
+    try {
+      // Only the links present now: later ones wait for the next pass.
+      const links = Array.from(this.#links);
+      const onlyWhileReady = !this.notifyAll;
+      for (const link of links) {
+        if (onlyWhileReady && !this.ready()) break;
+        if (!this.#links.delete(link)) continue; // unlinked by an earlier callback
+        try {
+          link(this as unknown as S);
+        } catch (error) {
+          reportHubError(error, 'a link callback');
+        }
       }
+      // Then those that arrived so far; any arriving meanwhile wait for the next pass.
+      const arrivals = this.#arrivals;
+      this.#arrivals = [];
+      for (const resume of arrivals) resume();
+    } finally {
+      this.#notifying = false;
     }
     this._checkAndNotify();
+  }
+
+  /**
+   * @internal For a wait that finds it ready: true if a notification pass is
+   * due, so the caller must wait for its turn (_waitTurn) before returning.
+   */
+  protected _notificationDue(): boolean {
+    return this.#notifying;
+  }
+
+  /** @internal Waits, with no timeout, until the notification pass due reaches this caller. */
+  protected _waitTurn(label: string): void {
+    const result = block(label, undefined, (wake) => {
+      const resume = (): void => void wake(OK);
+      this.#arrivals.push(resume);
+      return () => {
+        const index = this.#arrivals.indexOf(resume);
+        if (index >= 0) this.#arrivals.splice(index, 1);
+      };
+    });
+    if (result !== TIMED_OUT) unwrap(result);
   }
 
   /**
