@@ -2,7 +2,8 @@
 // against gevent itself; test/gevent/ holds the side-by-side programs).
 import { describe, expect, it } from 'vitest';
 
-import { AsyncResult, Event, getcurrent, Greenlet, GreenletExit, killall, Pool, sleep, spawn, Timeout } from '../src/index';
+import { AsyncResult, Channel, Event, getcurrent, Greenlet, GreenletExit, killall, Pool, sleep, spawn, Timeout } from '../src/index';
+import { onLoop } from './core-util';
 import { activeTimers, quietly, thrown } from './primitives-util';
 
 describe('Greenlet', () => {
@@ -234,5 +235,68 @@ describe('Pool.applyAsync and its siblings', () => {
     expect(() => pool.applyCb(() => 1, [], 7 as never)).toThrow(/callback must be a function/);
     expect(() => pool.mapAsync((x) => x, [1], {} as never)).toThrow(/callback must be a function/);
     expect(() => pool.mapCb((x) => x, [1], {} as never)).toThrow(/callback must be a function/);
+  });
+});
+
+describe('the root greenlet as a waiter', () => {
+  // gevent switches to the main greenlet as soon as its turn comes; the rest
+  // of the notification goes on once it blocks again.
+  it('a root waiting first on an Event runs before greenlets that waited after it', async () => {
+    const log = await onLoop(() => {
+      const e = new Event();
+      const out: string[] = [];
+      spawn(() => {
+        sleep(5);
+        e.set();
+        out.push('set');
+      });
+      const g = spawn(() => {
+        e.wait();
+        out.push('greenlet');
+      });
+      e.wait();
+      out.push('root');
+      g.join();
+      return out;
+    });
+    expect(log).toEqual(['set', 'root', 'greenlet']);
+  });
+
+  it('a root joining first runs before greenlets that joined after it', async () => {
+    const log = await onLoop(() => {
+      const out: string[] = [];
+      const target = spawn(() => sleep(5));
+      const g = spawn(() => {
+        target.join();
+        out.push('greenlet');
+      });
+      target.join();
+      out.push('root');
+      g.join();
+      return out;
+    });
+    expect(log).toEqual(['root', 'greenlet']);
+  });
+
+  it('a root getter on a Channel runs before its putter resumes (test__queue test_wait)', async () => {
+    const events = await onLoop(() => {
+      const channel = new Channel<string>();
+      const out: string[] = [];
+      const g = spawn(() => {
+        out.push('sending hello');
+        channel.put('hello');
+        out.push('sending world');
+        channel.put('world');
+        out.push('sent world');
+      });
+      out.push('waiting');
+      out.push(channel.get());
+      out.push(channel.get());
+      out.push('|');
+      sleep(0);
+      g.get();
+      return out;
+    });
+    expect(events).toEqual(['waiting', 'sending hello', 'hello', 'sending world', 'world', '|', 'sent world']);
   });
 });

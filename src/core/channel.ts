@@ -4,7 +4,7 @@
 // (gevent's exact interleaving). A greenlet killed or timed out while waiting
 // is never paired, so no item is lost or delivered twice.
 import { block, CanWake, TIMED_OUT, Wake } from './block';
-import { currentFiber, errorMsg, inHub, OK, root, schedule, unwrap, valueMsg } from './fiber';
+import { currentFiber, errorMsg, inHub, OK, root, rootResumable, schedule, unwrap, valueMsg } from './fiber';
 import { BlockOptions, blockOptions, Empty, Full, StopIteration } from './queue';
 
 interface Waiter {
@@ -126,7 +126,18 @@ export class Channel<T = unknown> implements Iterable<T> {
       this.#getters.delete(getter);
       this.#putters.delete(putter);
       getter.wake(valueMsg(putter.item)); // the getter runs first, then the putter
+      if (rootResumable()) {
+        // The getter is the root: it runs once this Hub callback returns, so the
+        // putter and any further pairs wait until the root has run.
+        schedule(() => void putter.wake(OK));
+        this.#schedulePairing();
+        return;
+      }
       putter.wake(OK);
+      if (rootResumable()) {
+        this.#schedulePairing(); // the putter is the root: it runs before any further pair
+        return;
+      }
     }
     for (const getter of this.#getters) {
       if (getter.nowait && getter.canWake()) getter.wake(errorMsg(new Empty('no greenlet is waiting in put()')));

@@ -196,6 +196,10 @@ function drain(): void {
       } catch (error) {
         state.errorReporter(error, 'a Hub callback');
       }
+      // gevent switches to a woken main greenlet at once; the root's stack is
+      // below the Hub's, so the Hub stops here and the rest runs once the root
+      // blocks again (or returns to the loop).
+      if (rootResumable()) break;
     }
   } finally {
     state.hubDepth--;
@@ -213,6 +217,12 @@ export function schedule(callback: () => void): void {
     state.scheduled = true;
     hubSetImmediate(drain);
   }
+}
+
+/** True once the root's innermost wait is satisfied: the root runs next. */
+export function rootResumable(): boolean {
+  const waits = state.rootWaits;
+  return waits.length > 0 && waits[waits.length - 1].msg !== undefined;
 }
 
 /** True while Hub callbacks run: the root greenlet may not block there. */

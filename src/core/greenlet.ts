@@ -2,7 +2,7 @@
 // Hub in spawn order, with a result, links, kill and join.
 import { checkFunction, checkMs, checkOptions, checkTimeout, GreenletExit } from './errors';
 import { block, TIMED_OUT } from './block';
-import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, schedule, startFiber, throwIn, unwrap } from './fiber';
+import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, rootResumable, schedule, startFiber, throwIn, unwrap } from './fiber';
 import { RawGreenlet } from './raw';
 import { AsyncResult } from './asyncresult';
 import { Timeout } from './timeout';
@@ -174,6 +174,11 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
         this.#fire(link);
       } catch (error) {
         reportHubError(error, 'a link callback');
+      }
+      if (rootResumable() && this.#links.length > 0) {
+        // A root waiter was woken: it runs now (as gevent switches to it), the rest after it.
+        schedule(() => this.#notifyLinks());
+        return;
       }
     }
   }

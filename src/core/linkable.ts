@@ -2,7 +2,7 @@
 // its links, in FIFO order, on the Hub once it becomes ready.
 import { block, TIMED_OUT } from './block';
 import { checkFunction } from './errors';
-import { OK, reportHubError, schedule, unwrap } from './fiber';
+import { OK, reportHubError, rootResumable, schedule, unwrap } from './fiber';
 
 export type LinkableCallback<S> = (source: S) => void;
 
@@ -15,6 +15,10 @@ export abstract class Linkable<S = unknown> {
   // Waiters that found it ready while a pass was due: they go after the links
   // the pass was for (gevent issue 1520: first come, first served).
   #arrivals: (() => void)[] = [];
+  // The pass under way: the callbacks it has yet to call, and whether they are
+  // the arrivals (which are not in #links).
+  #pass: LinkableCallback<S>[] = [];
+  #passArrivals = false;
 
   /** True when waiting on it would return at once. */
   abstract ready(): boolean;
@@ -52,26 +56,41 @@ export abstract class Linkable<S = unknown> {
   }
 
   #notifyLinks(): void {
-    try {
-      // Only the links present now: later ones wait for the next pass.
-      const links = Array.from(this.#links);
-      const onlyWhileReady = !this.notifyAll;
-      for (const link of links) {
-        if (onlyWhileReady && !this.ready()) break;
-        if (!this.#links.delete(link)) continue; // unlinked by an earlier callback
-        try {
-          link(this as unknown as S);
-        } catch (error) {
-          reportHubError(error, 'a link callback');
-        }
+    this.#pass = Array.from(this.#links); // only the links present now: later ones wait for the next pass
+    this.#passArrivals = false;
+    this.#continuePass();
+  }
+
+  #continuePass(): void {
+    const onlyWhileReady = !this.notifyAll;
+    for (;;) {
+      if (this.#pass.length === 0) {
+        // Then the arrivals so far; any arriving meanwhile wait for the next pass.
+        if (this.#passArrivals || this.#arrivals.length === 0) break;
+        this.#passArrivals = true;
+        this.#pass = this.#arrivals as LinkableCallback<S>[];
+        this.#arrivals = [];
+        continue;
       }
-      // Then those that arrived so far; any arriving meanwhile wait for the next pass.
-      const arrivals = this.#arrivals;
-      this.#arrivals = [];
-      for (const resume of arrivals) resume();
-    } finally {
-      this.#notifying = false;
+      if (onlyWhileReady && !this.ready()) break;
+      const link = this.#pass.shift() as LinkableCallback<S>;
+      if (!this.#passArrivals && !this.#links.delete(link)) continue; // unlinked by an earlier callback
+      try {
+        link(this as unknown as S);
+      } catch (error) {
+        reportHubError(error, 'a link callback');
+      }
+      if (rootResumable()) {
+        // A root waiter was woken: it runs now (as gevent switches to it), the rest after it.
+        schedule(() => this.#continuePass());
+        return;
+      }
     }
+    this.#pass = [];
+    this.#notifying = false;
+    // Arrivals that came during the arrivals' turn wait as ordinary links.
+    for (const resume of this.#arrivals) this.#links.add(resume as LinkableCallback<S>);
+    this.#arrivals = [];
     this._checkAndNotify();
   }
 
@@ -91,6 +110,7 @@ export abstract class Linkable<S = unknown> {
       return () => {
         const index = this.#arrivals.indexOf(resume);
         if (index >= 0) this.#arrivals.splice(index, 1);
+        this.#links.delete(resume as LinkableCallback<S>);
       };
     });
     if (result !== TIMED_OUT) unwrap(result);

@@ -1,7 +1,7 @@
 const { Pool, setErrorHandler, sleep } = require('tinyevent');
 setErrorHandler(() => {});
 function f(x) {
-  sleep(10 * (3 - x));
+  sleep(40 * (3 - x));
   if (x === 1) throw new Error(`bad ${x}`);
   return x * 10;
 }

@@ -1,7 +1,7 @@
 import gevent
 from gevent.pool import Pool
 def f(x):
-    gevent.sleep(0.01 * (3 - x))
+    gevent.sleep(0.04 * (3 - x))
     if x == 1: raise ValueError('bad %d' % x)
     return x * 10
 p = Pool(3)

@@ -7,7 +7,7 @@ const q = new JoinableQueue();
 function worker(name) {
   for (;;) {
     const item = q.get();
-    sleep(10 * item);
+    sleep(20 * item);
     print(name, 'did', item);
     q.taskDone();
   }

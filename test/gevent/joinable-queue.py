@@ -8,7 +8,7 @@ q = JoinableQueue()
 def worker(name):
     while True:
         item = q.get()
-        gevent.sleep(0.01 * item)
+        gevent.sleep(0.02 * item)
         print(name, 'did', item)
         q.task_done()
 

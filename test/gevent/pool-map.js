@@ -14,10 +14,10 @@ function work(d) {
   return d / 1000;
 }
 
-print('map', pool.map(work, [30, 10, 20]));
+print('map', pool.map(work, [60, 10, 30]));
 print('most at once', most);
 print('imap', Array.from(pool.imap(work, [20, 10])));
-print('imap_unordered', Array.from(pool.imapUnordered(work, [20, 10])));
+print('imap_unordered', Array.from(pool.imapUnordered(work, [60, 10])));
 print('free', pool.freeCount());
 pool.spawn(sleep, 10);
 print('free after spawn', pool.freeCount(), pool.full());

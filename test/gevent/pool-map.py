@@ -15,10 +15,10 @@ def work(d):
     return d
 
 
-print('map', pool.map(work, [0.03, 0.01, 0.02]))
+print('map', pool.map(work, [0.06, 0.01, 0.03]))
 print('most at once', most[0])
 print('imap', list(pool.imap(work, [0.02, 0.01])))
-print('imap_unordered', list(pool.imap_unordered(work, [0.02, 0.01])))
+print('imap_unordered', list(pool.imap_unordered(work, [0.06, 0.01])))
 print('free', pool.free_count())
 g = pool.spawn(gevent.sleep, 0.01)
 print('free after spawn', pool.free_count(), pool.full())

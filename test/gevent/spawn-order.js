@@ -9,7 +9,7 @@ const gs = [0, 1, 2].map((n) => spawn((x) => void log.push(x), n));
 print('before running', log, gs.map((g) => g.started));
 sleep(0);
 print('after sleep(0)', log);
-const late = spawnLater(20, () => void log.push('late'));
+const late = spawnLater(60, () => void log.push('late'));
 const early = spawnLater(10, () => void log.push('early'));
 joinall([late, early]);
 print('spawn_later', log.slice(3));

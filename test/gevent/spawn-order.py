@@ -6,7 +6,7 @@ gs = [gevent.spawn(log.append, n) for n in range(3)]
 print('before running', log, [g.started for g in gs])
 gevent.sleep(0)
 print('after sleep(0)', log)
-late = gevent.spawn_later(0.02, log.append, 'late')
+late = gevent.spawn_later(0.06, log.append, 'late')
 early = gevent.spawn_later(0.01, log.append, 'early')
 gevent.joinall([late, early])
 print('spawn_later', log[3:])

@@ -11,9 +11,9 @@ function later(d, what) {
   return d;
 }
 
-const g = spawn(later, 20, () => {});
+const g = spawn(later, 60, () => {});
 spawn(later, 10, () => e.set());
-spawn(later, 30, () => r.set('r'));
+spawn(later, 110, () => r.set('r'));
 const names = new Map([[e, 'event'], [r, 'result'], [g, 'greenlet']]);
 for (const obj of iwait([r, g, e])) print('iwait', names.get(obj));
 print('wait ready', wait([e, r, g]).length);

@@ -12,9 +12,9 @@ def later(d, what):
     return d
 
 
-g = gevent.spawn(later, 0.02, lambda: None)
+g = gevent.spawn(later, 0.06, lambda: None)
 gevent.spawn(later, 0.01, e.set)
-gevent.spawn(later, 0.03, lambda: r.set('r'))
+gevent.spawn(later, 0.11, lambda: r.set('r'))
 names = {id(e): 'event', id(r): 'result', id(g): 'greenlet'}
 for obj in gevent.iwait([r, g, e]):
     print('iwait', names[id(obj)])
