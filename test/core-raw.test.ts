@@ -165,12 +165,90 @@ describe('raw greenlets', () => {
     expect(g.dead).toBe(true);
   });
 
-  it('switching to a dead greenlet is a TypeError', () => {
+  it('switching to a dead greenlet switches to its parent: the caller gets the arguments back', () => {
     const g = greenlet(() => 1);
     g.switch();
-    expect(() => g.switch()).toThrow(TypeError);
-    expect(() => g.switch()).toThrow(/dead/);
-    expect(() => g.throw(new Error('x'))).toThrow(TypeError);
+    expect(g.switch()).toBe(undefined);
+    expect(g.switch(5)).toBe(5);
+    expect(g.switch(1, 2)).toEqual([1, 2]);
+  });
+
+  it('throw() into a dead greenlet: a GreenletExit comes back as the value, any other error is raised in the caller', () => {
+    const g = greenlet(() => 1);
+    g.switch();
+    const exit = new GreenletExit('bye');
+    expect(g.throw(exit)).toBe(exit);
+    expect(g.throw()).toBeInstanceOf(GreenletExit); // greenlet's test_kill: eaten by the dead greenlet
+    const error = new Error('x');
+    expect(() => g.throw(error)).toThrow(error);
+  });
+
+  it('a switch to a dead greenlet goes to its nearest live parent', () => {
+    const main = getcurrent();
+    let inner: RawGreenlet | undefined;
+    const outer = greenlet(() => {
+      inner = greenlet(() => 'inner done');
+      const first = inner.switch();
+      const resumed = main.switch(first);
+      return `outer resumed with ${String(resumed)}`;
+    });
+    expect(outer.switch()).toBe('inner done');
+    expect(inner?.dead).toBe(true);
+    expect(inner?.switch('via dead inner')).toBe('outer resumed with via dead inner');
+    expect(outer.dead).toBe(true);
+  });
+
+  it('an error thrown into g2 whose parent g1 never started ends g1 too and reaches the root', () => {
+    let g1Ran = false;
+    const g1 = greenlet(() => {
+      g1Ran = true;
+      return 'normal exit';
+    });
+    const g2 = greenlet(() => 'g2', g1);
+    const error = new RangeError('x');
+    expect(() => g2.throw(error)).toThrow(error);
+    expect(g1Ran).toBe(false);
+    expect(g2.dead).toBe(true);
+    expect(g1.dead).toBe(true);
+  });
+
+  it('an error from a started g2 reaches g1 where it waits (test_throw_goes_to_original_parent)', () => {
+    const main = getcurrent();
+    const f1 = (): string => {
+      try {
+        main.switch('f1 ready to catch');
+      } catch (error) {
+        if (error instanceof RangeError) return 'caught';
+        throw error;
+      }
+      return 'normal exit';
+    };
+    const f2 = (): void => void main.switch('from f2');
+    let g1 = greenlet(f1);
+    let g2 = greenlet(f2, g1);
+    expect(g1.switch()).toBe('f1 ready to catch');
+    expect(g2.throw(new RangeError())).toBe('caught');
+    expect([g1.dead, g2.dead]).toEqual([true, true]);
+    g1 = greenlet(f1);
+    g2 = greenlet(f2, g1);
+    expect(g1.switch()).toBe('f1 ready to catch');
+    expect(g2.switch()).toBe('from f2');
+    expect(g2.throw(new RangeError())).toBe('caught');
+    expect([g1.dead, g2.dead]).toEqual([true, true]);
+  });
+
+  it('a value returned into a parent that never started starts it, with the value as its argument', () => {
+    const p = greenlet((arg: unknown) => `parent got ${String(arg)}`);
+    const c = greenlet(() => 'from child', p);
+    expect(c.switch()).toBe('parent got from child');
+    expect([p.dead, c.dead]).toEqual([true, true]);
+  });
+
+  it('a GreenletExit thrown into g2 is not an error: its unstarted parent g1 runs, with no arguments', () => {
+    const g1 = greenlet((...args: unknown[]) => ['g1 ran', args]);
+    const g2 = greenlet(() => 'g2 ran', g1);
+    expect(g2.throw(new GreenletExit())).toEqual(['g1 ran', []]);
+    expect([g1.dead, g2.dead]).toEqual([true, true]);
   });
 
   it('a raw greenlet may block on the Hub (sleep) and still return to its parent', () => {

@@ -107,14 +107,39 @@ describe('Group', () => {
     expect(Array.from(group.imap((n: number) => n * n, q))).toEqual([1, 4, 9, 16]);
   });
 
-  it('a failure in imap is thrown to the caller and the rest are killed', () => {
+  it('a failure in imap is thrown by next() for its item, and the iteration goes on (gevent)', () => {
     const group = new Group();
     const boom = new Error('boom');
     quietly(() => {
-      const error = thrown(() => Array.from(group.imap((n: number) => { if (n === 1) throw boom; sleep(1000); return n; }, [0, 1, 2])));
-      expect(error).toBe(boom);
+      const drain = (it: Iterator<number>): unknown[] => {
+        const seen: unknown[] = [];
+        for (let i = 0; i < 4; i++) {
+          try {
+            const step = it.next();
+            seen.push(step.done === true ? 'done' : step.value);
+          } catch (error) {
+            seen.push(error);
+          }
+        }
+        return seen;
+      };
+      const f = (n: number): number => { if (n === 1) throw boom; return n; };
+      expect(drain(group.imap(f, [0, 1, 2]))).toEqual([0, boom, 2, 'done']);
+      const unordered = drain(group.imapUnordered(f, [0, 1, 2]));
+      expect(unordered.slice(0, 3)).toEqual(expect.arrayContaining([0, boom, 2]));
+      expect(unordered[3]).toBe('done');
+      // map() (and Array.from) stop at the first failure
+      expect(thrown(() => group.map((n: number) => { if (n === 1) throw boom; return n; }, [0, 1, 2]))).toBe(boom);
     });
-    sleep(0);
+    expect(group.join({ timeout: 1000 })).toBe(true);
+  });
+
+  it('breaking out of imap kills the calls still running', () => {
+    const group = new Group();
+    for (const n of group.imap((d: number) => { sleep(d); return d; }, [0, 5000, 5000])) {
+      expect(n).toBe(0);
+      break;
+    }
     expect(group.join({ timeout: 1000 })).toBe(true);
   });
 

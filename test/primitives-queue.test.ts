@@ -3,6 +3,7 @@ import {
   BlockingSwitchOutError, Channel, Event, Empty, Full, GreenletExit, JoinableQueue, LifoQueue, PriorityQueue, Queue, sleep, spawn, StopIteration, Timeout,
 } from '../src/index';
 import { activeTimers, thrown } from './primitives-util';
+import { collectFailures } from './core-util';
 
 describe('Queue', () => {
   it('is FIFO and reports its size', () => {
@@ -311,11 +312,74 @@ describe('Channel', () => {
     const getter = spawn(() => ch.get());
     sleep(0);
     expect(ch.balance).toBe(-1);
-    expect(ch.full()).toBe(false);
     ch.putNowait('b');
     expect(getter.get()).toBe('b');
-    expect(ch.qsize()).toBe(0);
-    expect(ch.empty()).toBe(true);
+    // It holds nothing, ever (gevent).
+    expect([ch.qsize(), ch.empty(), ch.full()]).toEqual([0, true, true]);
+  });
+
+  it('put returns only after the getter has taken the item and run on (gevent interleaving)', () => {
+    const ch = new Channel<number>();
+    const log: string[] = [];
+    spawn(() => {
+      log.push(`got ${ch.get()}`);
+      log.push('getter after get');
+    });
+    sleep(0);
+    const putter = spawn(() => {
+      log.push('put starts');
+      ch.put(1);
+      log.push('put returned');
+    });
+    putter.join();
+    expect(log).toEqual(['put starts', 'got 1', 'getter after get', 'put returned']);
+  });
+
+  it('getNowait takes from a waiting putter, which resumes afterwards', () => {
+    const ch = new Channel<number>();
+    const log: string[] = [];
+    const putter = spawn(() => {
+      ch.put(2);
+      log.push('putter done');
+    });
+    sleep(0);
+    expect(ch.getNowait()).toBe(2);
+    log.push('got');
+    putter.join();
+    expect(log).toEqual(['got', 'putter done']);
+    // From a greenlet too
+    const p2 = spawn(() => ch.put(3));
+    sleep(0);
+    expect(spawn(() => ch.getNowait()).get()).toBe(3);
+    p2.join();
+    expect(p2.successful()).toBe(true);
+  });
+
+  it('putNowait hands the item to a waiting getter, from the root or from a greenlet', () => {
+    const ch = new Channel<number>();
+    const g1 = spawn(() => ch.get());
+    sleep(0);
+    ch.putNowait(1);
+    expect(g1.get()).toBe(1);
+    const g2 = spawn(() => ch.get());
+    sleep(0);
+    spawn(() => ch.putNowait(2)).get();
+    expect(g2.get()).toBe(2);
+  });
+
+  it('putNowait from a greenlet fails with Full if its getter is killed before the pairing', () => {
+    const ch = new Channel<number>();
+    const getter = spawn(() => ch.get());
+    sleep(0);
+    // The kill lands on the Hub after the putter joined the line, before the pairing pass.
+    spawn(() => getter.kill(new GreenletExit(), { block: false }));
+    const putter = spawn(() => ch.putNowait(3));
+    const failures = collectFailures(() => putter.join());
+    expect(putter.exception).toBeInstanceOf(Full);
+    expect(failures).toHaveLength(1);
+    getter.join();
+    expect(getter.value).toBeInstanceOf(GreenletExit);
+    expect(ch.balance).toBe(0);
   });
 
   it('pairs putters and getters in FIFO order', () => {
@@ -336,15 +400,17 @@ describe('Channel', () => {
     expect(activeTimers()).toBe(before);
   });
 
-  it('an item put for a getter killed meanwhile is kept for the next getter', () => {
+  it('a getter killed before the pairing pass takes nothing: the item goes to the next getter', () => {
     const ch = new Channel<string>();
     const doomed = spawn(() => ch.get());
     sleep(0);
+    const putter = spawn(() => ch.put('kept'));
     doomed.kill(new GreenletExit(), { block: false });
-    ch.put('kept'); // pairs with the doomed getter before the kill lands
-    doomed.join();
-    expect(ch.qsize()).toBe(1);
-    expect(ch.get()).toBe('kept');
+    const next = spawn(() => ch.get());
+    expect(next.get()).toBe('kept');
+    expect(doomed.value).toBeInstanceOf(GreenletExit);
+    putter.join();
+    expect(putter.successful()).toBe(true);
   });
 
   it('a putter killed while waiting inserts nothing', () => {
@@ -352,7 +418,7 @@ describe('Channel', () => {
     const putter = spawn(() => ch.put('lost?'));
     sleep(0);
     putter.kill();
-    expect(ch.qsize()).toBe(0);
+    expect(ch.balance).toBe(0);
     expect(thrown(() => ch.get({ timeout: 3 }))).toBeInstanceOf(Empty);
   });
 

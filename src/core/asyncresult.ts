@@ -71,7 +71,10 @@ export class AsyncResult<T = unknown> extends Linkable<AsyncResult<T>> {
   /** Blocks until it is ready or `timeout` ms pass; returns whether it is ready. */
   wait(timeout?: number): boolean {
     const ms = checkTimeout(timeout);
-    if (this.#state !== State.Pending) return true;
+    if (this.#state !== State.Pending) {
+      if (this._notificationDue()) this._waitTurn('AsyncResult.wait()');
+      return true;
+    }
     this._waitCore('AsyncResult.wait()', ms);
     return this.#state !== State.Pending;
   }

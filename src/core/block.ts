@@ -1,6 +1,6 @@
 // The one way to block: park the current greenlet (or root) until something it
 // armed wakes it, a throw-in (kill, Timeout) hits it, or `timeout` passes.
-import { beginPark, cancelPark, currentFiber, Msg, park, wake } from './fiber';
+import { beginPark, cancelPark, currentFiber, isParkedWith, Msg, park, wake } from './fiber';
 import { startTimer, TimerHandle } from './timers';
 
 export const TIMED_OUT: unique symbol = Symbol('tinyevent.timedOut');
@@ -8,6 +8,8 @@ const TIMEOUT_MSG: Msg = Object.freeze({ error: false, value: TIMED_OUT });
 
 /** Wakes the blocked greenlet with `msg`; returns false if it was already woken. */
 export type Wake = (msg: Msg) => boolean;
+/** True while nothing has woken the blocked greenlet yet (a wake would reach it). */
+export type CanWake = () => boolean;
 /** Undoes what `arm` registered; called once the wait ends, however it ends. */
 export type Disarm = () => void;
 
@@ -20,7 +22,7 @@ export type Disarm = () => void;
 export function block(
   label: string,
   timeout: number | undefined,
-  arm: (wake: Wake) => Disarm | void,
+  arm: (wake: Wake, canWake: CanWake) => Disarm | void,
   patient = false,
 ): Msg | typeof TIMED_OUT {
   const self = currentFiber();
@@ -28,7 +30,10 @@ export function block(
   let disarm: Disarm | void = undefined;
   let timer: TimerHandle | undefined;
   try {
-    disarm = arm((msg) => wake(self, seq, msg));
+    disarm = arm(
+      (msg) => wake(self, seq, msg),
+      () => isParkedWith(self, seq),
+    );
     if (timeout !== undefined && timeout !== Infinity) timer = startTimer(timeout, () => wake(self, seq, TIMEOUT_MSG));
   } catch (error) {
     cancelPark(self, seq);

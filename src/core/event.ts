@@ -30,7 +30,10 @@ export class Event extends Linkable<Event> {
    */
   wait(timeout?: number): boolean {
     const ms = checkTimeout(timeout);
-    if (this.#flag) return true;
+    if (this.#flag) {
+      if (this._notificationDue()) this._waitTurn('Event.wait()');
+      return true;
+    }
     return this._waitCore('Event.wait()', ms);
   }
 

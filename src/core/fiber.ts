@@ -12,7 +12,7 @@
 import { AsyncResource } from 'node:async_hooks';
 
 import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
-import { BlockingSwitchOutError, LoopExit } from './errors';
+import { BlockingSwitchOutError, GreenletExit, LoopExit } from './errors';
 import { Fifo } from './fifo';
 import { drainErrors, engine, runTicks } from './native';
 import { noteMainHandoff } from './placement';
@@ -57,6 +57,10 @@ export abstract class Fiber {
   abstract _body(): Fiber;
   /** @internal Takes `msg` for its next resume (raw switch); false if it cannot be resumed. */
   abstract _deliver(msg: Msg, startArgs: unknown[]): boolean;
+  /** @internal False for a greenlet that was never switched to (nor scheduled). */
+  _begun(): boolean {
+    return true;
+  }
 }
 
 interface RootWait {
@@ -197,6 +201,10 @@ function drain(): void {
       } catch (error) {
         state.errorReporter(error, 'a Hub callback');
       }
+      // gevent switches to a woken main greenlet at once; the root's stack is
+      // below the Hub's, so the Hub stops here and the rest runs once the root
+      // blocks again (or returns to the loop).
+      if (rootResumable()) break;
     }
   } finally {
     state.hubDepth--;
@@ -214,6 +222,12 @@ export function schedule(callback: () => void): void {
     state.scheduled = true;
     hubSetImmediate(drain);
   }
+}
+
+/** True once the root's innermost wait is satisfied: the root runs next. */
+export function rootResumable(): boolean {
+  const waits = state.rootWaits;
+  return waits.length > 0 && waits[waits.length - 1].msg !== undefined;
 }
 
 /** True while Hub callbacks run: the root greenlet may not block there. */
@@ -357,6 +371,12 @@ export function wake(fiber: Fiber, seq: number, msg: Msg): boolean {
   return true;
 }
 
+/** True while `fiber` is still parked with `seq`: a wake carrying it would resume it. */
+export function isParkedWith(fiber: Fiber, seq: number): boolean {
+  if (fiber === state.root) return state.rootWaits.some((w) => w.seq === seq && w.msg === undefined);
+  return seq !== 0 && fiber._parkSeq === seq;
+}
+
 /** @internal How many root waits are open: the nesting level of the root code running now. */
 export function rootLevel(): number {
   return state.rootWaits.length;
@@ -464,8 +484,15 @@ function rootWait(seq: number): Msg {
  */
 export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown {
   const self = state.current;
+  if (target.dead) {
+    // greenlet: a dead greenlet's nearest live parent takes the switch, and a
+    // GreenletExit thrown into it is its value, as if it had just died of it.
+    const live = nearestLive(target);
+    if (live === null || live === state.hub) throw new TypeError(`cannot switch to ${String(target)}: it is dead`);
+    target = live;
+    if (msg.error && msg.value instanceof GreenletExit) msg = valueMsg(msg.value);
+  }
   if (target === self) return unwrap(msg);
-  if (target.dead) throw new TypeError(`cannot switch to ${String(target)}: it is dead`);
   // Whatever can fail (no thread to be had, blocking inside a Hub callback)
   // fails before _deliver marks the target started, which would strand it.
   ensureThread(target);
@@ -506,8 +533,7 @@ export function claimForSwitch(fiber: Fiber, msg: Msg): boolean {
 
 /** @internal Delivers a finished raw greenlet's result to its nearest live parent; returns who runs next. */
 export function returnToParent(start: Fiber | null, msg: Msg, report: (error: unknown) => void): Fiber {
-  let parent = start;
-  while (parent !== null && parent.dead) parent = parent._parentFiber();
+  const parent = start === null ? null : nearestLive(start);
   if (parent === null || parent === state.hub) {
     if (msg.error) report(msg.value);
     return state.hub;
@@ -516,8 +542,28 @@ export function returnToParent(start: Fiber | null, msg: Msg, report: (error: un
     if (!wakeInnermostRoot(msg) && msg.error) report(msg.value);
     return state.hub;
   }
-  if (claimForSwitch(parent, msg)) return parent;
+  if (isSuspended(parent)) {
+    if (claimForSwitch(parent, msg)) return parent;
+  } else if (!parent._begun()) {
+    // A parent that never ran starts now, with the value as its argument or
+    // dying at once of the error (greenlet's test_throw_goes_to_original_parent).
+    try {
+      ensureThread(parent);
+    } catch (error) {
+      report(error);
+      return state.hub;
+    }
+    // (A GreenletExit that ended the child starts it with no arguments, as greenlet does.)
+    const startArgs = msg.error || msg.value instanceof GreenletExit ? [] : [msg.value];
+    if (parent._deliver(msg, startArgs)) return parent;
+  }
   if (msg.error) report(msg.value);
   return state.hub;
+}
+
+function nearestLive(start: Fiber): Fiber | null {
+  let fiber: Fiber | null = start;
+  while (fiber !== null && fiber.dead) fiber = fiber._parentFiber();
+  return fiber;
 }
 

@@ -2,8 +2,9 @@
 // Hub in spawn order, with a result, links, kill and join.
 import { checkFunction, checkMs, checkOptions, checkTimeout, GreenletExit } from './errors';
 import { block, TIMED_OUT } from './block';
-import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, schedule, startFiber, throwIn, unwrap } from './fiber';
+import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, rootResumable, schedule, startFiber, throwIn, unwrap } from './fiber';
 import { RawGreenlet } from './raw';
+import { AsyncResult } from './asyncresult';
 import { Timeout } from './timeout';
 import { startTimer, TimerHandle } from './timers';
 
@@ -11,6 +12,9 @@ import { startTimer, TimerHandle } from './timers';
 // in T: a Greenlet<number> is a Greenlet<unknown> (joinall, Group, arrays).
 export type LinkCallback<T> = { bivarianceHack(greenlet: Greenlet<T>): void }['bivarianceHack'];
 export type ErrorHandler = (error: unknown, greenlet: Greenlet<unknown>) => void;
+
+/** What link() takes: a callback, or an AsyncResult that receives the value or the error. */
+export type LinkTarget<T> = LinkCallback<T> | AsyncResult<T>;
 
 /** Anything `wait`/`iwait` can wait for. */
 export interface Waitable {
@@ -50,8 +54,11 @@ function report(error: unknown, greenlet: Greenlet<unknown>): void {
 }
 
 interface Link<T> {
+  readonly target: LinkTarget<T>;
   readonly callback: LinkCallback<T>;
   readonly when: 'always' | 'value' | 'exception';
+  /** Unlinked: a notification pass already under way skips it. */
+  cancelled: boolean;
 }
 
 export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
@@ -119,6 +126,11 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     startFiber(this);
   }
 
+  /** @internal Only start() launches it, never a raw switch or a child's return. */
+  override _begun(): boolean {
+    return true;
+  }
+
   /** @internal */
   override _body(): Fiber {
     let result: T | undefined;
@@ -151,15 +163,22 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   }
 
   #notifyLinks(): void {
-    const links = this.#links;
-    this.#links = [];
+    // The links stay listed while they are called, so unlink() reaches them.
+    const links = this.#links.slice();
     for (const link of links) {
+      if (link.cancelled) continue; // unlinked by an earlier callback
+      this.#links.shift(); // it is first: earlier ones were called or unlinked
       // One failing callback must not cost the others their call (joinall's
       // own link among them), as in gevent.
       try {
         this.#fire(link);
       } catch (error) {
         reportHubError(error, 'a link callback');
+      }
+      if (rootResumable() && this.#links.length > 0) {
+        // A root waiter was woken: it runs now (as gevent switches to it), the rest after it.
+        schedule(() => this.#notifyLinks());
+        return;
       }
     }
   }
@@ -170,29 +189,49 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     link.callback(this);
   }
 
-  #addLink(callback: LinkCallback<T>, when: Link<T>['when']): void {
-    checkFunction(callback, 'callback');
-    const link = { callback, when };
-    if (this.#phase === Phase.Dead) schedule(() => this.#fire(link));
-    else this.#links.push(link);
+  #addLink(target: LinkTarget<T>, when: Link<T>['when']): void {
+    const link: Link<T> = { target, callback: Greenlet.#callbackFor(target), when, cancelled: false };
+    if (this.#phase === Phase.Dead) {
+      this.#links.push(link); // unlink() before the scheduled call still cancels it
+      schedule(() => this.#notifyLinks());
+    } else {
+      this.#links.push(link);
+    }
   }
 
-  /** Calls `callback(greenlet)` on the Hub when it dies. Callbacks must not block. */
-  link(callback: LinkCallback<T>): void {
+  // gevent's AsyncResult is callable as a link: it takes the value or the error.
+  static #callbackFor<T>(target: LinkTarget<T>): LinkCallback<T> {
+    if (target instanceof AsyncResult) {
+      return (greenlet: Greenlet<T>) => (greenlet.successful() ? target.set(greenlet.value as T) : target.setException(greenlet.exception));
+    }
+    checkFunction(target, 'callback');
+    return target;
+  }
+
+  /**
+   * Calls `callback(greenlet)` on the Hub when it dies (callbacks must not
+   * block); an AsyncResult given instead receives its value or its error.
+   */
+  link(callback: LinkTarget<T>): void {
     this.#addLink(callback, 'always');
   }
-  linkValue(callback: LinkCallback<T>): void {
+  linkValue(callback: LinkTarget<T>): void {
     this.#addLink(callback, 'value');
   }
-  linkException(callback: LinkCallback<T>): void {
+  linkException(callback: LinkTarget<T>): void {
     this.#addLink(callback, 'exception');
   }
   /** Same as link(); the name wait() and iwait() look for. */
-  rawlink(callback: LinkCallback<T>): void {
+  rawlink(callback: LinkTarget<T>): void {
     this.#addLink(callback, 'always');
   }
-  unlink(callback: LinkCallback<T>): void {
-    this.#links = this.#links.filter((link) => link.callback !== callback);
+  /** Removes a link; one not yet called (even during the notification of links) is never called. */
+  unlink(callback: LinkTarget<T>): void {
+    this.#links = this.#links.filter((link) => {
+      if (link.target !== callback) return true;
+      link.cancelled = true;
+      return false;
+    });
   }
 
   get value(): T | undefined {
@@ -205,9 +244,9 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   override get dead(): boolean {
     return this.#phase === Phase.Dead;
   }
-  /** True once start() (or startLater) has been called. */
+  /** True from start() (or startLater) until it dies, as gevent's `bool(greenlet)`. */
   get started(): boolean {
-    return this.#phase !== Phase.New;
+    return this.#phase === Phase.Scheduled || this.#phase === Phase.Running;
   }
   ready(): boolean {
     return this.#phase === Phase.Dead;

@@ -44,6 +44,12 @@ function checkIterable<T>(value: unknown): Iterable<T> {
   return value as Iterable<T>;
 }
 
+function checkArgs<A extends unknown[]>(args: A | undefined): A {
+  const list = args ?? ([] as unknown[] as A);
+  if (!Array.isArray(list)) throw new TypeError(`args must be an array, got ${describeValue(args)}`);
+  return list;
+}
+
 export class Group implements Iterable<AnyGreenlet> {
   readonly #greenlets = new Set<AnyGreenlet>();
   readonly #empty = new Event();
@@ -151,18 +157,36 @@ export class Group implements Iterable<AnyGreenlet> {
   /** `fn(...args)` in a new member, waiting for its result; runs inline if called from a member. */
   apply<T, A extends unknown[]>(fn: (...args: A) => T, args?: A): T {
     checkFunction(fn, 'fn');
-    const list = (args ?? []) as A;
-    if (!Array.isArray(list)) throw new TypeError(`args must be an array, got ${describeValue(args)}`);
+    const list = checkArgs(args);
     const current = getcurrent();
     if (current instanceof Greenlet && this.#greenlets.has(current as AnyGreenlet)) return fn(...list);
     return this.spawn(fn, ...list).get();
   }
 
-  /** `fn(...args)` in a new member; returns the greenlet. */
-  applyAsync<T, A extends unknown[]>(fn: (...args: A) => T, args?: A): Greenlet<T> {
-    const list = (args ?? []) as A;
-    if (!Array.isArray(list)) throw new TypeError(`args must be an array, got ${describeValue(args)}`);
-    return this.spawn(fn, ...list);
+  /** apply(), then `callback(result)` in a new greenlet (not a member) if given; returns the result. */
+  applyCb<T, A extends unknown[]>(fn: (...args: A) => T, args?: A, callback?: (result: T) => void): T {
+    checkFunction(fn, 'fn');
+    const list = checkArgs(args);
+    if (callback !== undefined) checkFunction(callback, 'callback');
+    const result = this.apply(fn, list);
+    if (callback !== undefined) spawn(callback, result);
+    return result;
+  }
+
+  /**
+   * `fn(...args)` in a greenlet, returned at once: never blocks, even when a
+   * Pool is full (then the greenlet returned is not a member: it waits for a
+   * slot and runs `fn` in a member). `callback(result)` runs in a new
+   * greenlet once `fn` returned; not after a failure.
+   */
+  applyAsync<T, A extends unknown[]>(fn: (...args: A) => T, args?: A, callback?: (result: T) => void): Greenlet<T> {
+    checkFunction(fn, 'fn');
+    const list = checkArgs(args);
+    if (callback !== undefined) checkFunction(callback, 'callback');
+    if (this.full()) return spawn(() => this.applyCb(fn, list, callback));
+    const greenlet = this.spawn(fn, ...list);
+    if (callback !== undefined) greenlet.linkValue((done) => void spawn(callback, done.value as T));
+    return greenlet;
   }
 
   /** `fn(item)` for every item, each in a member greenlet; the results in order. */
@@ -170,70 +194,41 @@ export class Group implements Iterable<AnyGreenlet> {
     return Array.from(this.imap(fn, iterable));
   }
 
-  /** map() in a new greenlet (not a member): its value is the array. */
-  mapAsync<I, R>(fn: (item: I) => R, iterable: Iterable<I>): Greenlet<R[]> {
-    checkFunction(fn, 'fn');
-    checkIterable<I>(iterable);
-    return spawn(() => this.map(fn, iterable));
+  /** map(), then `callback(results)` in this greenlet if given; returns the results. */
+  mapCb<I, R>(fn: (item: I) => R, iterable: Iterable<I>, callback?: (results: R[]) => void): R[] {
+    if (callback !== undefined) checkFunction(callback, 'callback');
+    const results = this.map(fn, iterable);
+    if (callback !== undefined) callback(results);
+    return results;
   }
 
-  /** Like map, yielding results in order as they come; a failure is thrown here. */
-  imap<I, R>(fn: (item: I) => R, iterable: Iterable<I>, options: ImapOptions = {}): Generator<R, void, undefined> {
+  /** mapCb() in a new greenlet (not a member), returned at once: its value is the array. */
+  mapAsync<I, R>(fn: (item: I) => R, iterable: Iterable<I>, callback?: (results: R[]) => void): Greenlet<R[]> {
+    checkFunction(fn, 'fn');
+    checkIterable<I>(iterable);
+    if (callback !== undefined) checkFunction(callback, 'callback');
+    return spawn(() => this.mapCb(fn, iterable, callback));
+  }
+
+  /**
+   * Like map, yielding results in order as they come. A call that failed
+   * throws its error from next() for its item; iterating on gives the rest.
+   */
+  imap<I, R>(fn: (item: I) => R, iterable: Iterable<I>, options: ImapOptions = {}): IterableIterator<R> {
     return this.#imap(fn, iterable, options, true);
   }
 
-  /** Like imap, yielding results in the order they finish. */
-  imapUnordered<I, R>(fn: (item: I) => R, iterable: Iterable<I>, options: ImapOptions = {}): Generator<R, void, undefined> {
+  /** Like imap, yielding results (or throwing errors) in the order they finish. */
+  imapUnordered<I, R>(fn: (item: I) => R, iterable: Iterable<I>, options: ImapOptions = {}): IterableIterator<R> {
     return this.#imap(fn, iterable, options, false);
   }
 
-  #imap<I, R>(fn: (item: I) => R, iterable: Iterable<I>, options: ImapOptions, ordered: boolean): Generator<R, void, undefined> {
+  #imap<I, R>(fn: (item: I) => R, iterable: Iterable<I>, options: ImapOptions, ordered: boolean): IterableIterator<R> {
     checkFunction(fn, 'fn');
     const items = checkIterable<I>(iterable);
     const maxsize = checkCount(checkOptions(options, 'options').maxsize, 'maxsize') ?? Infinity;
     if (maxsize === 0) throw new RangeError('maxsize must be positive, got 0');
-    return this.#run(fn, items, maxsize, ordered);
-  }
-
-  // Spawns lazily: at most `maxsize` running, the next item only once one finished.
-  *#run<I, R>(fn: (item: I) => R, items: Iterable<I>, maxsize: number, ordered: boolean): Generator<R, void, undefined> {
-    const finished = new Queue<{ index: number; greenlet: Greenlet<R> }>();
-    const running = new Set<Greenlet<R>>();
-    const done = new Map<number, Greenlet<R>>(); // finished out of order (imap)
-    const iterator = items[Symbol.iterator]();
-    let exhausted = false;
-    let spawned = 0;
-    let next = 0;
-    try {
-      for (;;) {
-        while (!exhausted && running.size < maxsize) {
-          const step = iterator.next();
-          if (step.done === true) {
-            exhausted = true;
-            break;
-          }
-          const index = spawned++;
-          const greenlet = this.spawn(fn, step.value);
-          running.add(greenlet);
-          greenlet.rawlink(() => finished.put({ index, greenlet }));
-        }
-        if (ordered && done.has(next)) {
-          const greenlet = done.get(next) as Greenlet<R>;
-          done.delete(next++);
-          yield greenlet.value as R;
-          continue;
-        }
-        if (running.size === 0) return;
-        const { index, greenlet } = finished.get();
-        running.delete(greenlet);
-        if (!greenlet.successful()) throw greenlet.exception;
-        if (ordered) done.set(index, greenlet);
-        else yield greenlet.value as R;
-      }
-    } finally {
-      // Abandoned (break, a failure, or the caller killed): stop the rest.
-      for (const greenlet of running) greenlet.kill(new GreenletExit(), { block: false });
-    }
+    return new MapIterator(this, fn, items[Symbol.iterator](), maxsize, ordered);
   }
 
   *[Symbol.iterator](): Iterator<AnyGreenlet> {
@@ -243,4 +238,89 @@ export class Group implements Iterable<AnyGreenlet> {
   toString(): string {
     return `<${this.constructor.name} size=${this.size}>`;
   }
+}
+
+/**
+ * imap's iterator. It spawns lazily: at most `maxsize` running, the next item
+ * only once one finished. Not a generator: a generator that throws is done,
+ * and gevent's imap goes on after an item's error.
+ */
+class MapIterator<I, R> implements IterableIterator<R> {
+  readonly #finished = new Queue<{ index: number; greenlet: Greenlet<R> }>();
+  readonly #running = new Set<Greenlet<R>>();
+  readonly #done = new Map<number, Greenlet<R>>(); // finished out of order (imap)
+  #exhausted = false;
+  #closed = false;
+  #spawned = 0;
+  #next = 0;
+
+  constructor(
+    private readonly group: Group,
+    private readonly fn: (item: I) => R,
+    private readonly items: Iterator<I>,
+    private readonly maxsize: number,
+    private readonly ordered: boolean,
+  ) {}
+
+  next(): IteratorResult<R, undefined> {
+    if (this.#closed) return { done: true, value: undefined };
+    try {
+      for (;;) {
+        this.#fill();
+        const early = this.ordered ? this.#done.get(this.#next) : undefined;
+        if (early !== undefined) {
+          this.#done.delete(this.#next++);
+          return MapIterator.#result(early);
+        }
+        if (this.#running.size === 0) {
+          this.#closed = true;
+          return { done: true, value: undefined };
+        }
+        const { index, greenlet } = this.#finished.get();
+        this.#running.delete(greenlet);
+        if (!this.ordered) return MapIterator.#result(greenlet);
+        this.#done.set(index, greenlet);
+      }
+    } catch (error) {
+      if (error instanceof MapItemError) throw error.error;
+      this.return(); // the caller was killed, or the input iterator failed: stop the rest
+      throw error;
+    }
+  }
+
+  /** Stops early (a `break` out of for...of): kills the calls still running. */
+  return(): IteratorResult<R, undefined> {
+    this.#closed = true;
+    for (const greenlet of this.#running) greenlet.kill(new GreenletExit(), { block: false });
+    this.#running.clear();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  #fill(): void {
+    while (!this.#exhausted && this.#running.size < this.maxsize) {
+      const step = this.items.next();
+      if (step.done === true) {
+        this.#exhausted = true;
+        return;
+      }
+      const index = this.#spawned++;
+      const greenlet = this.group.spawn(this.fn, step.value);
+      this.#running.add(greenlet);
+      greenlet.rawlink(() => this.#finished.put({ index, greenlet }));
+    }
+  }
+
+  static #result<R>(greenlet: Greenlet<R>): IteratorResult<R, undefined> {
+    if (!greenlet.successful()) throw new MapItemError(greenlet.exception);
+    return { done: false, value: greenlet.value as R };
+  }
+}
+
+/** Carries one item's error out of next() without closing the iterator. */
+class MapItemError {
+  constructor(readonly error: unknown) {}
 }

@@ -2,7 +2,7 @@
 // its links, in FIFO order, on the Hub once it becomes ready.
 import { block, TIMED_OUT } from './block';
 import { checkFunction } from './errors';
-import { OK, reportHubError, schedule, unwrap } from './fiber';
+import { OK, reportHubError, rootResumable, schedule, unwrap } from './fiber';
 
 export type LinkableCallback<S> = (source: S) => void;
 
@@ -10,7 +10,15 @@ export abstract class Linkable<S = unknown> {
   // A Set keeps insertion order (FIFO) and makes unlink O(1); a callback linked
   // twice is called once, as in gevent.
   #links = new Set<LinkableCallback<S>>();
+  // True from the moment a notification pass is scheduled until it ends.
   #notifying = false;
+  // Waiters that found it ready while a pass was due: they go after the links
+  // the pass was for (gevent issue 1520: first come, first served).
+  #arrivals: (() => void)[] = [];
+  // The pass under way: the callbacks it has yet to call, and whether they are
+  // the arrivals (which are not in #links).
+  #pass: LinkableCallback<S>[] = [];
+  #passArrivals = false;
 
   /** True when waiting on it would return at once. */
   abstract ready(): boolean;
@@ -48,20 +56,64 @@ export abstract class Linkable<S = unknown> {
   }
 
   #notifyLinks(): void {
-    this.#notifying = false;
-    // Only the links present now: later ones wait for the next pass.
-    const links = Array.from(this.#links);
+    this.#pass = Array.from(this.#links); // only the links present now: later ones wait for the next pass
+    this.#passArrivals = false;
+    this.#continuePass();
+  }
+
+  #continuePass(): void {
     const onlyWhileReady = !this.notifyAll;
-    for (const link of links) {
+    for (;;) {
+      if (this.#pass.length === 0) {
+        // Then the arrivals so far; any arriving meanwhile wait for the next pass.
+        if (this.#passArrivals || this.#arrivals.length === 0) break;
+        this.#passArrivals = true;
+        this.#pass = this.#arrivals as LinkableCallback<S>[];
+        this.#arrivals = [];
+        continue;
+      }
       if (onlyWhileReady && !this.ready()) break;
-      if (!this.#links.delete(link)) continue; // unlinked by an earlier callback
+      const link = this.#pass.shift() as LinkableCallback<S>;
+      if (!this.#passArrivals && !this.#links.delete(link)) continue; // unlinked by an earlier callback
       try {
         link(this as unknown as S);
       } catch (error) {
         reportHubError(error, 'a link callback');
       }
+      if (rootResumable()) {
+        // A root waiter was woken: it runs now (as gevent switches to it), the rest after it.
+        schedule(() => this.#continuePass());
+        return;
+      }
     }
+    this.#pass = [];
+    this.#notifying = false;
+    // Arrivals that came during the arrivals' turn wait as ordinary links.
+    for (const resume of this.#arrivals) this.#links.add(resume as LinkableCallback<S>);
+    this.#arrivals = [];
     this._checkAndNotify();
+  }
+
+  /**
+   * @internal For a wait that finds it ready: true if a notification pass is
+   * due, so the caller must wait for its turn (_waitTurn) before returning.
+   */
+  protected _notificationDue(): boolean {
+    return this.#notifying;
+  }
+
+  /** @internal Waits, with no timeout, until the notification pass due reaches this caller. */
+  protected _waitTurn(label: string): void {
+    const result = block(label, undefined, (wake) => {
+      const resume = (): void => void wake(OK);
+      this.#arrivals.push(resume);
+      return () => {
+        const index = this.#arrivals.indexOf(resume);
+        if (index >= 0) this.#arrivals.splice(index, 1);
+        this.#links.delete(resume as LinkableCallback<S>);
+      };
+    });
+    if (result !== TIMED_OUT) unwrap(result);
   }
 
   /**

@@ -95,6 +95,11 @@ export class RawGreenlet<A extends unknown[] = unknown[], R = unknown> extends F
   }
 
   /** @internal */
+  override _begun(): boolean {
+    return this._started;
+  }
+
+  /** @internal */
   _deliver(msg: Msg, startArgs: unknown[]): boolean {
     if (!this._started) {
       this._started = true;

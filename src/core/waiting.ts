@@ -156,7 +156,10 @@ export function joinall<T extends Greenlet<unknown>>(
   return done;
 }
 
-/** Kills every greenlet (throwing `error` into each) and, by default, waits for them. */
+/**
+ * Kills every greenlet (throwing `error` into each) and, by default, waits for
+ * them; throws a Timeout if they are not all dead within `timeout` ms.
+ */
 export function killall(greenlets: Iterable<Greenlet<unknown>>, error: unknown = new GreenletExit(), options: { block?: boolean; timeout?: number } = {}): void {
   const list = checkWaitables(greenlets, 'greenlets') as unknown as Greenlet<unknown>[];
   const opts = checkOptions(options, 'options');
@@ -165,5 +168,7 @@ export function killall(greenlets: Iterable<Greenlet<unknown>>, error: unknown =
     if (!(greenlet instanceof Greenlet)) throw new TypeError(`killall() takes Greenlets, got ${describeValue(greenlet)}`);
   }
   for (const greenlet of list) greenlet._killNoWait(error);
-  if (opts.block !== false) joinall(list, { timeout: ms });
+  if (opts.block === false) return;
+  joinall(list, { timeout: ms });
+  if (list.some((greenlet) => !greenlet.dead)) throw new Timeout(ms);
 }

@@ -6,6 +6,7 @@ import { currentFiber } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { Greenlet, spawn } from '../core/greenlet';
 import { Pool } from '../core/pool';
+import { Timeout } from '../core/timeout';
 import { joinall, killall } from '../core/waiting';
 
 /** The `pool` option: a Pool (possibly shared with other work), or a size for a new one. */
@@ -118,7 +119,13 @@ export class Dispatcher {
     const running = [...this.#running].filter((greenlet) => greenlet !== self); // stop() from a handler spares its caller
     if (running.length > 0 && timeout !== 0) joinall(running, { timeout });
     const left = running.filter((greenlet) => !greenlet.dead);
-    if (left.length > 0) killall(left, new GreenletExit(), { timeout: 1000 });
+    if (left.length > 0) {
+      try {
+        killall(left, new GreenletExit(), { timeout: 1000 });
+      } catch (error) {
+        if (!(error instanceof Timeout)) throw error; // gevent's stop() gives up on those too
+      }
+    }
     for (const greenlet of running) if (greenlet.dead) this.#running.delete(greenlet); // killed before they started
   }
 }
