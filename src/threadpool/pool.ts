@@ -57,8 +57,8 @@ function processCpus(): number {
   }
 }
 
-function checkMaxThreads(value: unknown): number {
-  if (value === undefined) return processCpus();
+function checkMaxThreads(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`maxThreads must be a number, got ${describeValue(value)}`);
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`maxThreads must be a positive integer, got ${value}`);
   return value;
@@ -75,7 +75,8 @@ function checkFilename(value: unknown): string | undefined {
 }
 
 export class ThreadPool {
-  readonly #maxThreads: number;
+  /** undefined: the process's CPUs, counted at first use (creating the default pool costs nothing). */
+  #maxThreads: number | undefined;
   readonly #filename: string | undefined;
   readonly #slots = new Set<Slot>();
   readonly #idle: Slot[] = [];
@@ -94,7 +95,7 @@ export class ThreadPool {
 
   /** The most worker threads it runs at once. */
   get maxThreads(): number {
-    return this.#maxThreads;
+    return (this.#maxThreads ??= processCpus());
   }
   /** Worker threads alive now (they start on demand). */
   get size(): number {
@@ -196,7 +197,7 @@ export class ThreadPool {
   }
 
   toString(): string {
-    return `<ThreadPool ${this.size}/${this.#maxThreads} threads, ${this.pending} tasks${this.#closed ? ', closed' : ''}>`;
+    return `<ThreadPool ${this.size}/${this.maxThreads} threads, ${this.pending} tasks${this.#closed ? ', closed' : ''}>`;
   }
 
   #checkOpen(): void {
@@ -234,7 +235,7 @@ export class ThreadPool {
   #freeSlot(): Slot | undefined {
     const idle = this.#idle.pop();
     if (idle !== undefined) return idle;
-    return this.#slots.size < this.#maxThreads ? this.#startWorker() : undefined;
+    return this.#slots.size < this.maxThreads ? this.#startWorker() : undefined;
   }
 
   #startWorker(): Slot {
@@ -303,7 +304,7 @@ export class ThreadPool {
 
   /** Starts queued tasks on new workers while there is room (after a worker was retired). */
   #pump(): void {
-    while (this.#queue.length > 0 && this.#slots.size < this.#maxThreads && !this.#closed) {
+    while (this.#queue.length > 0 && this.#slots.size < this.maxThreads && !this.#closed) {
       const next = this.#nextQueued();
       if (next === undefined) return;
       this.#dispatch(this.#startWorker(), next);
