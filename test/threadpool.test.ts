@@ -361,6 +361,16 @@ describe('ThreadPool: arguments and the default pool', () => {
       expect(threadpool.apply((x: number) => x + 1, [1])).toBe(2);
     }));
 
+  it('at exit: a greenlet waiting on a busy worker keeps the process alive until it is done; process.exit ends the workers', async () => {
+    const wait = await runNode(['-e', `const { spawn } = require('tinyevent'); const { threadpool } = require('tinyevent/threadpool'); spawn(() => console.log('result', threadpool.apply(() => { const end = Date.now() + 200; while (Date.now() < end); return 7; }))); process.on('exit', (code) => console.log('exit', code));`]);
+    expect(wait.stderr).toBe('');
+    expect(wait.lines).toEqual(['result 7', 'exit 0']);
+    const exit = await runNode(['-e', `const { threadpool } = require('tinyevent/threadpool'); threadpool.spawn(() => { for (;;); }); setTimeout(() => { console.log('bye'); process.exit(3); }, 100);`]);
+    expect(exit.stderr).toBe('');
+    expect(exit.stdout.trim()).toBe('bye');
+    expect(exit.code).toBe(3);
+  });
+
   it('idle workers do not keep the process alive; CommonJS and ESM entry points', async () => {
     const cjs = await runNode(['-e', `const { threadpool } = require('tinyevent/threadpool'); console.log(threadpool.apply((a) => a * 2, [21]));`]);
     expect(cjs.stderr).toBe('');

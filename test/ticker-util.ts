@@ -49,15 +49,17 @@ export function timed(fn: () => void): number {
 }
 
 /**
- * The ticker (5 ms sleeps) typically woke within 20 ms while the work ran.
- * Slack for a loaded 2-core machine (five busy threads share it): the median
- * gap must be within 20 ms, 90% within 40 ms. Work run inline would stop the
- * ticker for a whole call (`inlineMs`), which no gap may come near.
+ * The ticker (5 ms sleeps) woke within 20 ms, typically, while the work ran.
+ * A loaded machine (the whole suite runs in parallel on 2 cores) stretches
+ * every gap, the inline call's too, so the slack grows with it: the median gap
+ * within max(20 ms, inline / 10), 90% within max(40 ms, inline / 4). Work run
+ * inline would stop the ticker for a whole call (`inlineMs`), which no gap may
+ * come near: that check holds under any load.
  */
 export function expectSteadyTicks(gaps: number[], inlineMs: number): void {
-  const shown = `gaps ${gaps.map((g) => g.toFixed(0)).join(' ')}`;
+  const shown = `gaps ${gaps.map((g) => g.toFixed(0)).join(' ')}; one inline call took ${inlineMs.toFixed(0)} ms`;
   expect(gaps.length, shown).toBeGreaterThan(10);
-  expect(quantile(gaps, 0.5), shown).toBeLessThanOrEqual(20);
-  expect(quantile(gaps, 0.9), shown).toBeLessThanOrEqual(40);
-  expect(Math.max(...gaps), `${shown}; one inline call took ${inlineMs.toFixed(0)} ms`).toBeLessThan(inlineMs * 0.75);
+  expect(quantile(gaps, 0.5), shown).toBeLessThanOrEqual(Math.max(20, inlineMs / 10));
+  expect(quantile(gaps, 0.9), shown).toBeLessThanOrEqual(Math.max(40, inlineMs / 4));
+  expect(Math.max(...gaps), shown).toBeLessThan(inlineMs * 0.75);
 }

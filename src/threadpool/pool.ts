@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import { AsyncResult } from '../core/asyncresult';
 import { block, TIMED_OUT } from '../core/block';
@@ -18,7 +18,7 @@ import { Fifo } from '../core/fifo';
 import { engine } from '../core/native';
 import { rebuild, ThreadPoolClosedError } from './errors';
 import type { Payload, ResultMessage, TaskMessage } from './protocol';
-import { workerMain } from './worker';
+import { startWorker } from './start';
 
 export interface ThreadPoolOptions {
   /** How many worker threads may run at once (default: the process's CPUs, os.availableParallelism()). */
@@ -47,65 +47,6 @@ interface Slot {
   retired: boolean;
 }
 
-const WORKER_SOURCE = `(${workerMain.toString()})();`;
-// Flags of the main script a pool worker must not take: how `-e` code is read,
-// and tinyevent/register (a pool worker runs plain functions, no greenlets).
-const DROPPED = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
-const PRELOADS = new Set(['-r', '--require', '--import']);
-
-// This copy's register entry: dist/cjs/register.js, its ESM twin dist/esm/register.mjs (or src/register.ts).
-const OWN_REGISTER = [path.join(__dirname, '..', 'register'), path.join(__dirname, '..', '..', 'esm', 'register')];
-
-/** `tinyevent/register`, by package name or by the path of this copy's file. */
-function isOwnRegister(value: string): boolean {
-  if (/tinyevent[\\/]register/.test(value)) return true;
-  const file = value.startsWith('file:') ? fileURLToPath(value) : path.resolve(value);
-  return OWN_REGISTER.includes(file.replace(/\.(c|m)?(js|ts)$/, ''));
-}
-
-/** process.execArgv without those flags, or undefined if it has none (the worker then inherits it). */
-function filteredExecArgv(): string[] | undefined {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  let dropped = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const joined = flag !== arg;
-    if (!DROPPED.has(flag) && !PRELOADS.has(flag)) {
-      out.push(arg);
-      continue;
-    }
-    const value = joined ? arg.slice(eq + 1) : (argv[i + 1] ?? '');
-    if (!joined) i++;
-    if (PRELOADS.has(flag) && !isOwnRegister(value)) out.push(flag, value);
-    else dropped = true;
-  }
-  return dropped ? out : undefined;
-}
-
-let execArgv: string[] | undefined | null = null; // null: not worked out yet
-
-/**
- * Starts a worker with the filtered flags. An explicit execArgv may not hold
- * per-process flags (--expose-gc, V8 flags), which an inherited one may: Node
- * names those it rejects, and they are left out from then on.
- */
-function startWorker(options: WorkerOptions): Worker {
-  if (execArgv === null) execArgv = filteredExecArgv();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return new Worker(WORKER_SOURCE, { ...options, eval: true, execArgv });
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv === undefined || attempt > 2) throw error;
-      const invalid = new Set(String((error as Error).message).replace(/^[^:]*: /, '').split(', '));
-      const kept: string[] = execArgv.filter((arg) => !invalid.has(arg));
-      execArgv = kept.length < execArgv.length ? kept : [];
-    }
-  }
-}
-
 /** The process's CPUs: with TINYEVENT_CPU=shared or auto the calling thread may be pinned to one. */
 function processCpus(): number {
   engine.widenCpus(true);
@@ -116,8 +57,8 @@ function processCpus(): number {
   }
 }
 
-function checkMaxThreads(value: unknown): number {
-  if (value === undefined) return processCpus();
+function checkMaxThreads(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`maxThreads must be a number, got ${describeValue(value)}`);
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`maxThreads must be a positive integer, got ${value}`);
   return value;
@@ -134,7 +75,8 @@ function checkFilename(value: unknown): string | undefined {
 }
 
 export class ThreadPool {
-  readonly #maxThreads: number;
+  /** undefined: the process's CPUs, counted at first use (creating the default pool costs nothing). */
+  #maxThreads: number | undefined;
   readonly #filename: string | undefined;
   readonly #slots = new Set<Slot>();
   readonly #idle: Slot[] = [];
@@ -153,7 +95,7 @@ export class ThreadPool {
 
   /** The most worker threads it runs at once. */
   get maxThreads(): number {
-    return this.#maxThreads;
+    return (this.#maxThreads ??= processCpus());
   }
   /** Worker threads alive now (they start on demand). */
   get size(): number {
@@ -255,7 +197,7 @@ export class ThreadPool {
   }
 
   toString(): string {
-    return `<ThreadPool ${this.size}/${this.#maxThreads} threads, ${this.pending} tasks${this.#closed ? ', closed' : ''}>`;
+    return `<ThreadPool ${this.size}/${this.maxThreads} threads, ${this.pending} tasks${this.#closed ? ', closed' : ''}>`;
   }
 
   #checkOpen(): void {
@@ -293,7 +235,7 @@ export class ThreadPool {
   #freeSlot(): Slot | undefined {
     const idle = this.#idle.pop();
     if (idle !== undefined) return idle;
-    return this.#slots.size < this.#maxThreads ? this.#startWorker() : undefined;
+    return this.#slots.size < this.maxThreads ? this.#startWorker() : undefined;
   }
 
   #startWorker(): Slot {
@@ -362,7 +304,7 @@ export class ThreadPool {
 
   /** Starts queued tasks on new workers while there is room (after a worker was retired). */
   #pump(): void {
-    while (this.#queue.length > 0 && this.#slots.size < this.#maxThreads && !this.#closed) {
+    while (this.#queue.length > 0 && this.#slots.size < this.maxThreads && !this.#closed) {
       const next = this.#nextQueued();
       if (next === undefined) return;
       this.#dispatch(this.#startWorker(), next);
