@@ -227,6 +227,7 @@ describe('exit', () => {
       }
       Fiber(() => { try { new Future().wait(); } finally { console.log('finally ran'); } }).run();
       spawn(() => { try { Fiber.yield(); } finally { console.log('finally ran'); } });
+      spawn(() => Fiber(() => { try { Fiber.yield(); } finally { console.log('finally ran'); } }).run());
       spawn(() => { sleep(1); console.log('greenlet done'); });
       process.on('exit', (code) => console.log('exit', code, parked.every((f) => f.started)));`;
     const run = await runNode(['-e', program]);

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import { Fiber } from '../src/fibers/fiber';
 import { greenlet } from '../src/greenlet';
-import { GreenletExit, joinall, sleep, spawn } from '../src/index';
+import { engine } from '../src/core/native';
+import { GreenletExit, joinall, killall, sleep, spawn, stats } from '../src/index';
 import { getOriginal, patchChildProcess, unpatchAll } from '../src/monkey';
 import { collectFailures, onLoop } from './core-util';
 
@@ -526,6 +527,62 @@ describe('fibers and greenlets: one engine', () => {
     } finally {
       unpatchAll();
     }
+  });
+});
+
+describe('fibers: edges of the engine', () => {
+  it('fibers run from nested root waits each get their own yields back', async () => {
+    const result = await onLoop(() => {
+      const order: string[] = [];
+      let inner: unknown;
+      const outer = Fiber(() => {
+        sleep(30); // meanwhile a timer callback runs another fiber from the root
+        return 'outer result';
+      });
+      setTimeout(() => {
+        const nested = Fiber(() => {
+          sleep(60); // still sleeping when the outer fiber finishes
+          return 'inner result';
+        });
+        inner = nested.run();
+        order.push('inner returned');
+      }, 5);
+      const value = outer.run();
+      order.push('outer returned');
+      return { value, inner, order };
+    });
+    // Root waits nest: the timer callback's wait finishes first, but each run()
+    // got exactly its own fiber's result.
+    expect(result).toEqual({ value: 'outer result', inner: 'inner result', order: ['inner returned', 'outer returned'] });
+  });
+
+  it('run() that gets no thread throws, and the fiber starts on the next run()', () => {
+    engine.failNextThreadCreate();
+    const holders = Array.from({ length: stats().idle }, () => spawn(() => sleep(10_000)));
+    sleep(0); // every idle thread is now busy
+    const fiber = Fiber((x: number) => x * 2);
+    expect(() => fiber.run(2)).toThrow(/could not create a greenlet thread/);
+    expect(fiber.started).toBe(false);
+    expect(fiber.run(3)).toBe(6);
+    killall(holders);
+  });
+
+  it('run() inside a Hub callback is refused before anything starts', () => {
+    const fiber = Fiber(() => 'ran');
+    let error: unknown;
+    const g = spawn(() => 1);
+    g.link(() => {
+      try {
+        fiber.run();
+      } catch (e) {
+        error = e;
+      }
+    });
+    g.join();
+    sleep(0);
+    expect(String(error)).toMatch(/cannot block in Fiber.run inside a Hub callback/);
+    expect(fiber.started).toBe(false);
+    expect(fiber.run()).toBe('ran');
   });
 });
 

@@ -172,16 +172,29 @@ class FiberObject {
 
   /** Starts or resumes the fiber from the current stack, and waits until it yields or finishes. */
   #enter(error: boolean, args: unknown[]): unknown {
-    const self = currentFiber();
-    let stack = this.#stack;
+    const stack = this.#stack;
     if (this.#fn !== undefined && !this.#started) {
-      stack = new FiberStack(this, (...startArgs: unknown[]) => this.#main(startArgs));
-      this.#stack = stack;
+      const fresh = new FiberStack(this, (...startArgs: unknown[]) => this.#main(startArgs));
+      this.#stack = fresh;
       this.#started = true;
-      fibersCreated++;
+      try {
+        return this.#dispatch(fresh, error, args);
+      } catch (thrown) {
+        // It never started (no thread to be had, or run() where it cannot block).
+        if (!fresh._started) {
+          this.#started = false;
+          this.#stack = undefined;
+        }
+        throw thrown;
+      }
     }
     if (stack === undefined) throw new Error('This Fiber has no stack');
     if (stack.dead) throw new Error(`This Fiber has finished: ${String(stack)} cannot be run again`);
+    return this.#dispatch(stack, error, args);
+  }
+
+  #dispatch(stack: Stack, error: boolean, args: unknown[]): unknown {
+    const self = currentFiber();
     if (self === root) return this.#enterFromRoot(stack as RawGreenlet, error ? errorMsg(args[0]) : valueMsg(args[0]), args);
     const runner: Runner = { stack: self, seq: 0, active: true };
     this.#runner = runner;
@@ -212,10 +225,15 @@ class FiberObject {
    * what it yields or returns.
    */
   #enterFromRoot(stack: RawGreenlet, msg: Msg, args: unknown[]): unknown {
-    // What can fail (blocking inside a Hub callback, no thread to be had) fails
-    // before the fiber is marked started.
-    if (!stack._started) ensureThread(stack);
+    // What can fail (blocking inside a Hub callback, then no thread to be
+    // had) fails before the fiber is marked started, and takes no thread.
     const seq = beginPark(root, 'Fiber.run');
+    try {
+      if (!stack._started) ensureThread(stack);
+    } catch (error) {
+      cancelPark(root, seq);
+      throw error;
+    }
     const runner: Runner = { stack: root, seq, active: true };
     this.#runner = runner;
     this.#yielding = false;
@@ -244,6 +262,7 @@ class FiberObject {
 
   /** The body of a FiberStack: runs fn, then resets the fiber, as node-fibers does. */
   #main(args: unknown[]): unknown {
+    fibersCreated++;
     let result: Handoff;
     try {
       result = new Handoff(false, (this.#fn as (...a: unknown[]) => unknown).apply(globalThis, args));
