@@ -13,7 +13,7 @@ import { AsyncResource } from 'node:async_hooks';
 
 import { BlockingSwitchOutError, LoopExit } from './errors';
 import { Fifo } from './fifo';
-import { drainErrors, engine, runTicks } from './native';
+import { drainErrors, engine, runTicks, setCheckHandler } from './native';
 import { noteMainHandoff } from './placement';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
@@ -126,7 +126,11 @@ interface HubState {
   seq: number;
   readonly queue: Fifo<() => void>;
   scheduled: boolean;
+  /** The setImmediate that will drain the queue, while `scheduled`. */
+  immediate?: NodeJS.Immediate;
   hubDepth: number;
+  /** Root waits turning the loop right now: Hub work then runs from their check hook. */
+  turning: number;
   readonly rootWaits: RootWait[];
   errorReporter: (error: unknown, where: string) => void;
 }
@@ -144,6 +148,7 @@ const state: HubState = (holder[STATE] ??= (() => {
     queue: new Fifo<() => void>(),
     scheduled: false,
     hubDepth: 0,
+    turning: 0,
     rootWaits: [],
     errorReporter: (error: unknown, where: string) => {
       process.stderr.write(`tinyevent: error in ${where}\n${error instanceof Error ? error.stack : String(error)}\n`);
@@ -177,9 +182,50 @@ export function hubQueueLength(): number {
 // Captured at load: a patch may wrap the global later (register runs plain
 // timer callbacks in greenlets), and the Hub's own turn must stay on the main thread.
 const hubSetImmediate = globalThis.setImmediate;
+const hubClearImmediate = globalThis.clearImmediate;
 
 function drain(): void {
   state.scheduled = false;
+  state.immediate = undefined;
+  if (state.turning > 0) {
+    // A root wait turns the loop: its check hook runs the queue (see onCheck).
+    if (state.queue.length > 0) engine.requestCheck();
+    return;
+  }
+  runQueue();
+}
+
+// Inside a root wait, Hub work runs from the engine's check hook, not from a
+// setImmediate: Node aborts the process if its environment starts stopping
+// (worker.terminate(), process.exit() in a worker) while an immediate runs
+// below a JavaScript frame, and Hub work (running greenlets) can take long.
+function onCheck(): boolean {
+  if (state.queue.length > 0) runQueue();
+  return state.queue.length > 0;
+}
+setCheckHandler(onCheck);
+
+function requestDrain(): void {
+  if (state.turning > 0) {
+    engine.requestCheck();
+  } else if (!state.scheduled) {
+    state.scheduled = true;
+    state.immediate = hubSetImmediate(drain);
+  }
+}
+
+/** A root wait starts turning the loop: Hub work moves from the setImmediate to the check hook. */
+function startTurning(): void {
+  state.turning++;
+  if (state.immediate !== undefined) {
+    hubClearImmediate(state.immediate);
+    state.immediate = undefined;
+    state.scheduled = false;
+  }
+  if (state.queue.length > 0) engine.requestCheck();
+}
+
+function runQueue(): void {
   // Only what is queued now runs in this pass; what it queues runs on the next
   // turn of the loop, after I/O (gevent's run_callback).
   let n = state.queue.length;
@@ -195,20 +241,14 @@ function drain(): void {
     }
   } finally {
     state.hubDepth--;
-    if (state.queue.length > 0 && !state.scheduled) {
-      state.scheduled = true;
-      hubSetImmediate(drain);
-    }
+    if (state.queue.length > 0) requestDrain();
   }
 }
 
 /** Runs `callback` on the Hub (main thread) on a later turn of the loop, in FIFO order. */
 export function schedule(callback: () => void): void {
   state.queue.push(callback);
-  if (!state.scheduled) {
-    state.scheduled = true;
-    hubSetImmediate(drain);
-  }
+  requestDrain();
 }
 
 /** True while Hub callbacks run: the root greenlet may not block there. */
@@ -411,7 +451,13 @@ function rootWait(seq: number): Msg {
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
   try {
     while (wait.msg === undefined) {
-      const alive = engine.runOnce();
+      let alive: boolean;
+      startTurning();
+      try {
+        alive = engine.runOnce();
+      } finally {
+        state.turning--;
+      }
       if (drainErrors.length > 0) throw drainErrors.shift();
       if (wait.msg !== undefined) break;
       if (!alive) {
@@ -430,6 +476,7 @@ function rootWait(seq: number): Msg {
   } finally {
     const index = state.rootWaits.indexOf(wait);
     if (index >= 0) state.rootWaits.splice(index, 1);
+    if (state.queue.length > 0) requestDrain();
   }
 }
 
