@@ -11,7 +11,7 @@
 //   fiber that is itself parked; the main thread alone turns the loop.
 import { AsyncResource } from 'node:async_hooks';
 
-import { BlockingSwitchOutError, LoopExit } from './errors';
+import { BlockingSwitchOutError, errorText, LoopExit } from './errors';
 import { Fifo } from './fifo';
 import { drainErrors, engine, runTicks, setCheckHandler } from './native';
 import { noteMainHandoff } from './placement';
@@ -151,7 +151,7 @@ const state: HubState = (holder[STATE] ??= (() => {
     turning: 0,
     rootWaits: [],
     errorReporter: (error: unknown, where: string) => {
-      process.stderr.write(`tinyevent: error in ${where}\n${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(`tinyevent: error in ${where}\n${errorText(error).detail}\n`);
     },
   };
 })());
@@ -169,7 +169,11 @@ export function onMainThread(): boolean {
 
 /** @internal Reports an error thrown by a Hub callback (a link callback), and goes on. */
 export function reportHubError(error: unknown, where: string): void {
-  state.errorReporter(error, where);
+  try {
+    state.errorReporter(error, where);
+  } catch {
+    // A report must never cost the callbacks after it their call.
+  }
 }
 
 /** @internal How many callbacks wait in the Hub's queue. */
@@ -236,7 +240,7 @@ function runQueue(): void {
       try {
         callback();
       } catch (error) {
-        state.errorReporter(error, 'a Hub callback');
+        reportHubError(error, 'a Hub callback');
       }
     }
   } finally {

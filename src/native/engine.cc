@@ -331,7 +331,9 @@ void Engine::ArmTimer(double ms) {
   if (ms < 0) {
     uv_timer_stop(&timer_);
   } else {
-    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(ms), 0);
+    // Past 2^53 ms a double-to-integer cast is undefined (it gave 0: a spin).
+    constexpr double kMaxMs = 9007199254740992.0;
+    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(ms < kMaxMs ? ms : kMaxMs), 0);
   }
 }
 

@@ -8,7 +8,7 @@ import { errorMsg, OK } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { closedError, ConcurrentUseError } from './errors';
 import { Socket } from './socket';
-import { toTarget } from './target';
+import { checkBacklog, checkEndpoint, toTarget } from './target';
 import { waitIo } from './wait';
 
 export interface ListenOptions {
@@ -131,6 +131,8 @@ export class Listener {
   }
 }
 
+const LISTEN_KEYS = ['tls', 'backlog', 'timeout', 'socketTimeout', 'noDelay'] as const;
+
 /**
  * Listens and returns a Listener once the socket is bound (EADDRINUSE and
  * other errors are thrown unchanged). `listen(port, host?, options?)` or
@@ -140,10 +142,12 @@ export function listen(port: number, host?: string, options?: ListenOptions): Li
 export function listen(target: ListenTarget): Listener;
 export function listen(portOrTarget: number | ListenTarget, host?: string, options?: ListenOptions): Listener {
   const target = toTarget(portOrTarget, host, options);
+  checkEndpoint(target, LISTEN_KEYS, 'the listen address');
+  const backlog = checkBacklog(target.backlog);
   const secure = target.tls !== undefined;
   const server = secure ? tls.createServer(checkOptions(target.tls, 'tls')) : net.createServer({ allowHalfOpen: true });
   const listener = new Listener(server, secure, target);
-  bindServer(server, target.path !== undefined ? { path: target.path, backlog: target.backlog } : { port: target.port ?? 0, host: target.host, backlog: target.backlog });
+  bindServer(server, target.path !== undefined ? { path: target.path, backlog } : { port: target.port ?? 0, host: target.host, backlog });
   return listener;
 }
 

@@ -252,7 +252,11 @@ export class Socket {
    * write syscall happens on the main thread once the greenlet yields: a
    * greenlet's syscalls would otherwise run while the Hub spins waiting for it.
    */
-  #write(buffer: Buffer): void {
+  // Node keeps a written Buffer until the kernel takes it (and a cork until
+  // the next tick): sync-style callers reuse theirs as soon as send returns,
+  // so what goes out is a copy (`owned`: the bytes are ours already).
+  #write(data: Buffer, owned: boolean): void {
+    const buffer = owned ? data : Buffer.from(data);
     if (!this.#corked && !onMainThread()) {
       this.#corked = true;
       this.#sock.cork();
@@ -273,12 +277,13 @@ export class Socket {
    */
   send(data: SocketData): number {
     const buffer = toBuffer(data, 'data');
+    const owned = typeof data === 'string';
     this.#checkWritable('send()');
     if (buffer.length === 0) return 0;
     this.#waitWritable('send()');
     const room = Math.max(1, this.#sock.writableHighWaterMark - this.#sock.writableLength);
     const part = buffer.length <= room ? buffer : buffer.subarray(0, room);
-    this.#write(part);
+    this.#write(part, owned);
     return part.length;
   }
 
@@ -287,7 +292,7 @@ export class Socket {
     const buffer = toBuffer(data, 'data');
     this.#checkWritable('sendall()');
     if (buffer.length === 0) return;
-    this.#write(buffer);
+    this.#write(buffer, typeof data === 'string');
     this.#waitWritable('sendall()');
   }
 
