@@ -85,9 +85,13 @@ export class HubFiber extends Fiber {
   }
 }
 
+// Only the Hub's own state makes the root greenlet: there is one per process.
+let makingRoot = false;
+
 /** The root greenlet: top-level code and plain callbacks, on the main thread. */
 export class RootGreenlet extends Fiber {
   constructor() {
+    if (!makingRoot) throw new TypeError('RootGreenlet cannot be constructed: getcurrent() in root code returns the root greenlet');
     super();
     this._slot = 0;
   }
@@ -139,7 +143,9 @@ interface HubState {
 const STATE = Symbol.for('tinyevent.hub.v1');
 const holder = globalThis as { [STATE]?: HubState };
 const state: HubState = (holder[STATE] ??= (() => {
+  makingRoot = true;
   const root = new RootGreenlet();
+  makingRoot = false;
   return {
     current: root,
     root,

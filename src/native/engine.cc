@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sched.h>
@@ -79,7 +80,7 @@ bool Engine::ValidTarget(int id) const {
   return slots_[id]->assigned;
 }
 
-bool Engine::CreateThread(Greenthread* g) {
+int Engine::CreateThread(Greenthread* g) {
   g->cpu_generation = cpus::Generation();  // it inherits the main thread's mask
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -87,8 +88,25 @@ bool Engine::CreateThread(Greenthread* g) {
   int rc = pthread_create(&g->thread, &attr, ThreadMain, g);
   pthread_attr_destroy(&attr);
   g->has_thread = rc == 0;
-  return g->has_thread;
+  return rc;
 }
+
+namespace {
+// What pthread_create's error means here, and how to get past it.
+const char* ThreadCreateError(int rc) {
+  if (rc == EAGAIN) {
+    return "could not create a greenlet thread: a system limit on threads was reached (EAGAIN). Each greenlet "
+           "that has started and not finished holds a thread: run fewer at once (a Pool), or raise the limit that "
+           "was hit: ulimit -u (RLIMIT_NPROC), sysctl kernel.threads-max, kernel.pid_max, vm.max_map_count (each "
+           "thread takes two memory maps), or the address-space limit (ulimit -v)";
+  }
+  if (rc == ENOMEM) {
+    return "could not create a greenlet thread: no memory for its stack (ENOMEM). Run fewer greenlets at once "
+           "(a Pool), lower TINYEVENT_STACK_KB, or raise the memory limits (ulimit -v, the cgroup's memory.max)";
+  }
+  return "could not create a greenlet thread (pthread_create failed): run fewer greenlets at once";
+}
+}  // namespace
 
 int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
   if (closing_) {
@@ -103,10 +121,11 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     auto fresh = std::make_unique<Greenthread>();
     fresh->id = static_cast<int>(slots_.size());
     fresh->engine = this;
-    const bool fail = fail_next_create_;  // the test switch
+    const bool fail = fail_next_create_;  // the test switch: fails as a thread limit would
     fail_next_create_ = false;
-    if (fail || !CreateThread(fresh.get())) {
-      *error = "could not create a greenlet thread (out of memory or thread limit reached)";
+    const int rc = fail ? EAGAIN : CreateThread(fresh.get());
+    if (rc != 0) {
+      *error = ThreadCreateError(rc);
       return -1;
     }
     g = fresh.get();
@@ -129,7 +148,7 @@ void Engine::MakeThreadAhead() {
   if (ahead_) return;
   auto fresh = std::make_unique<Greenthread>();
   fresh->engine = this;
-  if (CreateThread(fresh.get())) ahead_ = std::move(fresh);  // else the next Assign tries again
+  if (CreateThread(fresh.get()) == 0) ahead_ = std::move(fresh);  // else the next Assign tries again
 }
 
 void Engine::AdoptThreadAhead() {

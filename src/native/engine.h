@@ -91,7 +91,7 @@ class Engine {
   void Park(Greenthread* self, Greenthread* target, bool patient);
   // Gives `target` the baton; true if it was asleep.
   bool HandOff(Greenthread* target);
-  bool CreateThread(Greenthread* g);
+  int CreateThread(Greenthread* g);  // pthread_create's result
   void MakeThreadAhead();             // main thread, inside Park
   void AdoptThreadAhead();            // main thread, holding the baton
 

@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 import type { Wake } from '../core/block';
-import { checkOptions, checkTimeout } from '../core/errors';
+import { checkOptions, checkTimeout, describeValue } from '../core/errors';
 import { errorMsg, OK } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { closedError, ConcurrentUseError } from './errors';
@@ -43,6 +43,8 @@ export class Listener {
 
   /** @internal Use listen(). */
   constructor(server: net.Server, secure: boolean, options: ListenOptions) {
+    if (!(server instanceof net.Server)) throw new TypeError(`Listener wraps a Node net.Server (use net.listen()), got ${describeValue(server)}`);
+    options = checkOptions(options, 'options') as ListenOptions;
     this.#server = server;
     this.#timeout = checkTimeout(options.timeout);
     this.#socketTimeout = checkTimeout(options.socketTimeout, 'socketTimeout');

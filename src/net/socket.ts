@@ -1,7 +1,7 @@
 // A Node socket behind gevent's blocking socket API. Node delivers data and
 // events on the Hub; the socket buffers them and wakes the greenlet blocked in
 // recv()/sendall(). Only one greenlet may block per direction at a time.
-import type * as net from 'node:net';
+import * as net from 'node:net';
 
 import type { Wake } from '../core/block';
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
@@ -55,6 +55,9 @@ export class Socket {
 
   /** Wraps a connected (or connecting) Node socket. Its events are ours from now on. */
   constructor(sock: net.Socket, options: { timeout?: number | null } = {}) {
+    if (!(sock instanceof net.Socket)) {
+      throw new TypeError(`Socket wraps a Node net.Socket (use net.connect() or a listener's accept()), got ${describeValue(sock)}`);
+    }
     this.#sock = sock;
     this.#timeout = checkTimeout(checkOptions(options, 'options').timeout);
     sock.on('data', (chunk: Buffer) => {
