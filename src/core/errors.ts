@@ -105,7 +105,7 @@ export function checkCount(value: unknown, what: string): number | undefined {
 
 export function checkOptions(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object') throw new TypeError(`${what} must be an options object, got ${describe(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${what} must be an options object, got ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 
