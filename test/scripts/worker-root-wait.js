@@ -8,11 +8,12 @@ const { Worker } = require('node:worker_threads');
 const BODIES = {
   // Only a timer ten minutes away could end these waits.
   sleep: 'sleep(600_000)',
-  event: 'new Event().wait()',
+  // The port listened to keeps the loop alive (else the wait is a LoopExit), with no timer.
+  event: "require('node:worker_threads').parentPort.on('message', () => {}); new Event().wait()",
   join: 'spawn(() => sleep(600_000)).join()',
   // Greenlets keep the Hub busy (and hold the isolate) when the end comes.
   busy: 'spawn(() => { for (;;) { const t = Date.now(); while (Date.now() - t < 3); sleep(0); } }); sleep(600_000)',
-  spinning: 'for (let i = 0; i < 4; i++) spawn(() => { for (;;) sleep(0); }); new Event().wait()',
+  spinning: "require('node:worker_threads').parentPort.on('message', () => {}); for (let i = 0; i < 4; i++) spawn(() => { for (;;) sleep(0); }); new Event().wait()",
   immediates: 'setInterval(() => setImmediate(() => {}), 1); spawn(() => { for (;;) sleep(1); }); sleep(600_000)',
   exit: 'spawn(() => { sleep(Math.random() * 10); process.exit(7); }); spawn(() => { for (;;) sleep(0); }); sleep(600_000)',
 };
