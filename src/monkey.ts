@@ -13,7 +13,7 @@
 import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 
-import { checkOptions } from './core/errors';
+import { checkOptions, describeValue } from './core/errors';
 import { patchCallbacksModule } from './patches/callbacks';
 import { patchChildProcessModule } from './patches/child_process';
 import { CRYPTO_LEFT_ALONE, patchCryptoModule } from './patches/crypto';
@@ -123,6 +123,7 @@ export { patchAll as patch_all };
 
 /** Patches the named targets (register's TINYEVENT_PATCH). */
 export function patchTargets(targets: readonly string[]): void {
+  if (!Array.isArray(targets)) throw new TypeError(`patchTargets() takes an array of target names, got ${describeValue(targets)}`);
   const checked = targets.map(checkTarget);
   for (const target of TARGETS) if (checked.includes(target)) PATCHERS[target]();
 }

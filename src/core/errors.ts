@@ -40,6 +40,38 @@ export class Full extends Error {
   }
 }
 
+/** `value instanceof type`, or false where asking throws (a revoked Proxy). */
+export function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The name and text of a thrown value, for a report. Never throws, whatever
+ * was thrown: Object.create(null), a throwing toString or getter, a revoked Proxy.
+ */
+export function errorText(error: unknown): { name: string; detail: string } {
+  const attempt = (read: () => unknown): string | undefined => {
+    try {
+      const text = read();
+      return typeof text === 'string' ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const isError = isInstance(error, Error);
+  const name = (isError ? attempt(() => (error as Error).name) : undefined) ?? typeof error;
+  const detail =
+    (isError ? attempt(() => (error as Error).stack) : undefined) ??
+    attempt(() => String(error)) ??
+    attempt(() => Object.prototype.toString.call(error)) ??
+    '(a value that cannot be printed)';
+  return { name, detail };
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
@@ -73,7 +105,7 @@ export function checkCount(value: unknown, what: string): number | undefined {
 
 export function checkOptions(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object') throw new TypeError(`${what} must be an options object, got ${describe(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${what} must be an options object, got ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 

@@ -12,9 +12,9 @@
 import { AsyncResource } from 'node:async_hooks';
 
 import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
-import { BlockingSwitchOutError, GreenletExit, LoopExit } from './errors';
+import { BlockingSwitchOutError, errorText, GreenletExit, LoopExit } from './errors';
 import { Fifo } from './fifo';
-import { drainErrors, engine, runTicks } from './native';
+import { drainErrors, engine, runTicks, setCheckHandler } from './native';
 import { noteMainHandoff } from './placement';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
@@ -92,9 +92,13 @@ export class HubFiber extends Fiber {
   }
 }
 
+// Only the Hub's own state makes the root greenlet: there is one per process.
+let makingRoot = false;
+
 /** The root greenlet: top-level code and plain callbacks, on the main thread. */
 export class RootGreenlet extends Fiber {
   constructor() {
+    if (!makingRoot) throw new TypeError('RootGreenlet cannot be constructed: getcurrent() in root code returns the root greenlet');
     super();
     this._slot = 0;
   }
@@ -133,8 +137,12 @@ interface HubState {
   seq: number;
   readonly queue: Fifo<() => void>;
   scheduled: boolean;
+  /** The setImmediate that will drain the queue, while `scheduled`. */
+  immediate?: NodeJS.Immediate;
   hubDepth: number;
   threadsHeld: number;
+  /** Root waits turning the loop right now: Hub work then runs from their check hook. */
+  turning: number;
   readonly rootWaits: RootWait[];
   errorReporter: (error: unknown, where: string) => void;
 }
@@ -143,7 +151,9 @@ interface HubState {
 const STATE = Symbol.for('tinyevent.hub.v1');
 const holder = globalThis as { [STATE]?: HubState };
 const state: HubState = (holder[STATE] ??= (() => {
+  makingRoot = true;
   const root = new RootGreenlet();
+  makingRoot = false;
   return {
     current: root,
     root,
@@ -153,9 +163,10 @@ const state: HubState = (holder[STATE] ??= (() => {
     scheduled: false,
     hubDepth: 0,
     threadsHeld: 0,
+    turning: 0,
     rootWaits: [],
     errorReporter: (error: unknown, where: string) => {
-      process.stderr.write(`tinyevent: error in ${where}\n${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(`tinyevent: error in ${where}\n${errorText(error).detail}\n`);
     },
   };
 })());
@@ -173,7 +184,11 @@ export function onMainThread(): boolean {
 
 /** @internal Reports an error thrown by a Hub callback (a link callback), and goes on. */
 export function reportHubError(error: unknown, where: string): void {
-  state.errorReporter(error, where);
+  try {
+    state.errorReporter(error, where);
+  } catch {
+    // A report must never cost the callbacks after it their call.
+  }
 }
 
 /** @internal How many callbacks wait in the Hub's queue. */
@@ -186,9 +201,50 @@ export function hubQueueLength(): number {
 // Captured at load: a patch may wrap the global later (register runs plain
 // timer callbacks in greenlets), and the Hub's own turn must stay on the main thread.
 const hubSetImmediate = globalThis.setImmediate;
+const hubClearImmediate = globalThis.clearImmediate;
 
 function drain(): void {
   state.scheduled = false;
+  state.immediate = undefined;
+  if (state.turning > 0) {
+    // A root wait turns the loop: its check hook runs the queue (see onCheck).
+    if (state.queue.length > 0) engine.requestCheck();
+    return;
+  }
+  runQueue();
+}
+
+// Inside a root wait, Hub work runs from the engine's check hook, not from a
+// setImmediate: Node aborts the process if its environment starts stopping
+// (worker.terminate(), process.exit() in a worker) while an immediate runs
+// below a JavaScript frame, and Hub work (running greenlets) can take long.
+function onCheck(): boolean {
+  if (state.queue.length > 0) runQueue();
+  return state.queue.length > 0;
+}
+setCheckHandler(onCheck);
+
+function requestDrain(): void {
+  if (state.turning > 0) {
+    engine.requestCheck();
+  } else if (!state.scheduled) {
+    state.scheduled = true;
+    state.immediate = hubSetImmediate(drain);
+  }
+}
+
+/** A root wait starts turning the loop: Hub work moves from the setImmediate to the check hook. */
+function startTurning(): void {
+  state.turning++;
+  if (state.immediate !== undefined) {
+    hubClearImmediate(state.immediate);
+    state.immediate = undefined;
+    state.scheduled = false;
+  }
+  if (state.queue.length > 0) engine.requestCheck();
+}
+
+function runQueue(): void {
   // Only what is queued now runs in this pass; what it queues runs on the next
   // turn of the loop, after I/O (gevent's run_callback).
   let n = state.queue.length;
@@ -199,7 +255,7 @@ function drain(): void {
       try {
         callback();
       } catch (error) {
-        state.errorReporter(error, 'a Hub callback');
+        reportHubError(error, 'a Hub callback');
       }
       // gevent switches to a woken main greenlet at once; the root's stack is
       // below the Hub's, so the Hub stops here and the rest runs once the root
@@ -208,20 +264,14 @@ function drain(): void {
     }
   } finally {
     state.hubDepth--;
-    if (state.queue.length > 0 && !state.scheduled) {
-      state.scheduled = true;
-      hubSetImmediate(drain);
-    }
+    if (state.queue.length > 0) requestDrain();
   }
 }
 
 /** Runs `callback` on the Hub (main thread) on a later turn of the loop, in FIFO order. */
 export function schedule(callback: () => void): void {
   state.queue.push(callback);
-  if (!state.scheduled) {
-    state.scheduled = true;
-    hubSetImmediate(drain);
-  }
+  requestDrain();
 }
 
 /** True once the root's innermost wait is satisfied: the root runs next. */
@@ -454,7 +504,13 @@ function rootWait(seq: number): Msg {
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
   try {
     while (wait.msg === undefined) {
-      const alive = engine.runOnce();
+      let alive: boolean;
+      startTurning();
+      try {
+        alive = engine.runOnce();
+      } finally {
+        state.turning--;
+      }
       if (drainErrors.length > 0) throw drainErrors.shift();
       if (wait.msg !== undefined) break;
       if (!alive) {
@@ -473,6 +529,7 @@ function rootWait(seq: number): Msg {
   } finally {
     const index = state.rootWaits.indexOf(wait);
     if (index >= 0) state.rootWaits.splice(index, 1);
+    if (state.queue.length > 0) requestDrain();
   }
 }
 

@@ -1,6 +1,6 @@
 // gevent's Greenlet: a raw greenlet whose parent is the Hub, started from the
 // Hub in spawn order, with a result, links, kill and join.
-import { checkFunction, checkMs, checkOptions, checkTimeout, GreenletExit } from './errors';
+import { checkFunction, checkMs, checkOptions, checkTimeout, errorText, GreenletExit, isInstance } from './errors';
 import { block, TIMED_OUT } from './block';
 import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, rootResumable, schedule, startFiber, throwIn, unwrap } from './fiber';
 import { RawGreenlet } from './raw';
@@ -48,8 +48,7 @@ function report(error: unknown, greenlet: Greenlet<unknown>): void {
       error = handlerError; // a broken handler is reported the default way
     }
   }
-  const name = error instanceof Error ? error.name : typeof error;
-  const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  const { name, detail } = errorText(error);
   process.stderr.write(`${String(greenlet)} failed with ${name}\n\n${detail}\n`);
 }
 
@@ -150,7 +149,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     this.#phase = Phase.Dead;
     this._finished = true;
     this._async?.emitDestroy();
-    if (failed && error instanceof GreenletExit) {
+    if (failed && isInstance(error, GreenletExit)) {
       this.#value = error as unknown as T; // gevent: a GreenletExit kill returns the exit as the value
     } else if (failed) {
       this.#failed = true;

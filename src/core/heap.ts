@@ -33,15 +33,22 @@ export class Heap<T> {
     return this.#items[0];
   }
 
+  // Both operations compare first and move items only after every comparison
+  // returned: a comparison that throws leaves the heap exactly as it was.
   push(item: T): void {
     const items = this.#items;
     let i = items.length;
-    items.push(item);
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (this.compare(item, items[parent]) >= 0) break;
-      items[i] = items[parent];
       i = parent;
+    }
+    let hole = items.length;
+    items.push(item);
+    while (hole > i) {
+      const parent = (hole - 1) >> 1;
+      items[hole] = items[parent];
+      hole = parent;
     }
     items[i] = item;
   }
@@ -50,19 +57,26 @@ export class Heap<T> {
     const items = this.#items;
     if (items.length === 0) return undefined;
     const top = items[0];
-    const last = items.pop() as T;
-    const n = items.length;
+    const n = items.length - 1;
+    const last = items[n];
+    const path: number[] = [];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && this.compare(items[child + 1], items[child]) < 0) child++;
+      if (this.compare(items[child], last) >= 0) break;
+      path.push(child);
+      i = child;
+    }
+    items.pop();
     if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && this.compare(items[child + 1], items[child]) < 0) child++;
-        if (this.compare(items[child], last) >= 0) break;
-        items[i] = items[child];
-        i = child;
+      let hole = 0;
+      for (const child of path) {
+        items[hole] = items[child];
+        hole = child;
       }
-      items[i] = last;
+      items[hole] = last;
     }
     return top;
   }

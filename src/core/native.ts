@@ -28,6 +28,8 @@ export interface NativeEngine {
   current(): number;
   runOnce(): boolean;
   stop(): void;
+  /** Inside runOnce: Hub work is queued for the check hook; the loop must not sleep. */
+  requestCheck(): void;
   armTimer(ms: number): void;
   loopAlive(): boolean;
   /** Milliseconds the event loop has waited in its poll (for I/O or timers). */
@@ -44,7 +46,7 @@ export interface NativeEngine {
 }
 
 interface Addon {
-  setup(drain: () => void, onTimer: () => void): NativeEngine;
+  setup(drain: () => void, onTimer: () => void, onCheck: () => boolean): NativeEngine;
 }
 
 /**
@@ -97,6 +99,7 @@ interface Shared {
   file: string;
   drainErrors: unknown[];
   onTimer: () => void;
+  onCheck: () => boolean;
 }
 type EngineHolder = { [ENGINE]?: Shared };
 
@@ -127,10 +130,17 @@ function load(): Shared {
   setFlagsFromString('--no-wasm-code-gc');
   const { addon, file } = loadAddon<Addon>();
   const drainErrors: unknown[] = [];
-  const shared: Shared = { engine: undefined as unknown as NativeEngine, file, drainErrors, onTimer: () => undefined };
+  const shared: Shared = {
+    engine: undefined as unknown as NativeEngine,
+    file,
+    drainErrors,
+    onTimer: () => undefined,
+    onCheck: () => false,
+  };
   shared.engine = addon.setup(
     () => drainTicks(drainErrors, () => shared.engine),
     () => shared.onTimer(),
+    () => shared.onCheck(),
   );
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
@@ -149,4 +159,9 @@ export const drainErrors: unknown[] = shared.drainErrors;
 /** Sets what runs when the Hub timer fires (the timer heap's handler). */
 export function setTimerHandler(handler: () => void): void {
   shared.onTimer = handler;
+}
+
+/** Sets what runs in the check phase of a root wait's loop turn; it returns whether work is left. */
+export function setCheckHandler(handler: () => boolean): void {
+  shared.onCheck = handler;
 }

@@ -153,7 +153,12 @@ export class Queue<T = unknown> implements Iterable<T> {
   }
 
   #insert(item: T | StopIteration): void {
-    this._store.push(item);
+    try {
+      this._store.push(item); // a PriorityQueue's compare may throw: the store is then unchanged
+    } catch (error) {
+      if (this.#putters.waiting > 0) this.#putters.pump(); // the slot this put had is free again
+      throw error;
+    }
     this._onPut();
     if (this.#getters.waiting > 0) this.#getters.pump();
   }

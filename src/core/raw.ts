@@ -1,7 +1,7 @@
 // The `greenlet` module: raw greenlets that switch to each other explicitly.
 import { AsyncResource } from 'node:async_hooks';
 
-import { checkFunction, GreenletExit } from './errors';
+import { checkFunction, errorText, GreenletExit, isInstance } from './errors';
 import {
   claimForSwitch,
   currentFiber,
@@ -18,7 +18,7 @@ import {
 } from './fiber';
 
 function reportOrphan(error: unknown): void {
-  process.stderr.write(`tinyevent: a greenlet failed with no parent to take the error\n${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(`tinyevent: a greenlet failed with no parent to take the error\n${errorText(error).detail}\n`);
 }
 
 /** A stackful coroutine on its own thread, switched to explicitly (greenlet's `greenlet`). */
@@ -117,7 +117,7 @@ export class RawGreenlet<A extends unknown[] = unknown[], R = unknown> extends F
       if (this._startError !== undefined) throw this._startError.value;
       msg = valueMsg(this.run(...(this._startArgs as A)));
     } catch (error) {
-      msg = error instanceof GreenletExit ? valueMsg(error) : errorMsg(error);
+      msg = isInstance(error, GreenletExit) ? valueMsg(error) : errorMsg(error);
     }
     this._finished = true;
     this._async?.emitDestroy();

@@ -1,11 +1,22 @@
 // gevent's Timeout: an error that a timer throws into the greenlet that started
 // it, wherever that greenlet is blocked.
-import { checkFunction, checkOptions, checkTimeout, describeValue } from './errors';
+import { checkFunction, checkOptions, checkTimeout, describeValue, isInstance } from './errors';
 import { currentFiber, root, rootLevel, throwIn } from './fiber';
 import { startTimer, TimerHandle } from './timers';
 
 /** What a Timeout throws: itself (undefined), an Error, an Error class to construct, or a message. */
 export type TimeoutException = Error | (new (message?: string) => Error) | string | undefined;
+
+/** Error itself or a class extending it (an arrow function or a plain function is not one). */
+function isErrorClass(value: unknown): value is new (message?: string) => Error {
+  if (typeof value !== 'function') return false;
+  if (value === Error) return true;
+  try {
+    return isInstance((value as { prototype?: unknown }).prototype, Error);
+  } catch {
+    return false; // a Proxy whose prototype getter throws
+  }
+}
 
 export class Timeout extends Error {
   /** The duration in milliseconds; undefined means it never fires. */
@@ -15,7 +26,7 @@ export class Timeout extends Error {
 
   constructor(ms?: number | null, exception?: TimeoutException) {
     const duration = checkTimeout(ms, 'ms');
-    if (exception !== undefined && typeof exception !== 'string' && typeof exception !== 'function' && !(exception instanceof Error)) {
+    if (exception !== undefined && typeof exception !== 'string' && !isErrorClass(exception) && !isInstance(exception, Error)) {
       throw new TypeError(`exception must be an Error, an Error class or a message, got ${describeValue(exception)}`);
     }
     super(typeof exception === 'string' ? exception : duration === undefined ? 'Timeout' : `Timeout after ${duration} ms`);
@@ -57,8 +68,12 @@ export class Timeout extends Error {
   #toThrow(): unknown {
     const exception = this.#exception;
     if (exception === undefined || typeof exception === 'string') return this;
-    if (typeof exception === 'function') return new exception(this.message);
-    return exception;
+    if (typeof exception !== 'function') return exception;
+    try {
+      return new exception(this.message);
+    } catch (error) {
+      return error; // a constructor that throws: its error is what the greenlet gets
+    }
   }
 
   static startNew(ms?: number | null, exception?: TimeoutException): Timeout {

@@ -45,10 +45,13 @@ const state: TimerState = (holder[STATE] ??= (() => {
 const NO_TIMER: TimerHandle = Object.freeze({ cancel(): void {} });
 // The loop's clock has millisecond steps: a deadline this close counts as due.
 const DUE_SLACK_MS = 1;
+// The longest the native timer is armed for at once (about 24.8 days): a
+// deadline further away (Number.MAX_VALUE as "forever") re-arms when it fires.
+const MAX_ARM_MS = 2 ** 31 - 1;
 
 function arm(s: TimerState, deadline: number): void {
   s.armedFor = deadline;
-  engine.armTimer(Math.max(0, Math.ceil(deadline - performance.now())));
+  engine.armTimer(Math.min(MAX_ARM_MS, Math.max(0, Math.ceil(deadline - performance.now()))));
 }
 
 function dropDead(s: TimerState): void {

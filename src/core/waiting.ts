@@ -63,22 +63,31 @@ function checkWaitables(objects: unknown, what: string): Waitable[] {
   if (objects === null || typeof objects !== 'object' || typeof (objects as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     throw new TypeError(`${what} must be an iterable of greenlets or events, got ${describeValue(objects)}`);
   }
-  const list = Array.from(objects as Iterable<unknown>);
+  // The same object twice is waited for once (it becomes ready once).
+  const list = Array.from(new Set(objects as Iterable<unknown>));
   for (const item of list) {
     const candidate = item as Partial<Waitable> | null;
     if (candidate === null || typeof candidate !== 'object' || typeof candidate.rawlink !== 'function' || typeof candidate.unlink !== 'function') {
       throw new TypeError(`${what} must contain only objects with rawlink() and unlink(), got ${describeValue(item)}`);
+    }
+    if (item === currentFiber() && !(item as Greenlet<unknown>).dead) {
+      throw new RangeError(`${String(item)} cannot wait for itself (it would block forever)`);
     }
   }
   return list as Waitable[];
 }
 
 /** Yields `objects` as they become ready, until `count` of them did or `timeout` passes. */
-export function* iwait<T extends Waitable>(objects: Iterable<T>, options: { timeout?: number; count?: number } = {}): Generator<T, void, undefined> {
+export function iwait<T extends Waitable>(objects: Iterable<T>, options: { timeout?: number; count?: number } = {}): Generator<T, void, undefined> {
+  // Checked here, at the call, not at the first next().
   const list = checkWaitables(objects, 'objects') as T[];
   const opts = checkOptions(options, 'options');
   const ms = checkTimeout(opts.timeout);
   const count = Math.min(checkCount(opts.count, 'count') ?? list.length, list.length);
+  return iwaitChecked(list, ms, count);
+}
+
+function* iwaitChecked<T extends Waitable>(list: T[], ms: number | undefined, count: number): Generator<T, void, undefined> {
   const readyQueue = new Fifo<T>();
   let wakeWaiter: (() => void) | undefined;
   const onReady = (source: T): void => {
@@ -123,7 +132,8 @@ function waitForLoop(ms: number | undefined): boolean {
   if (currentFiber() !== root) throw new TypeError('wait() with no objects runs the loop, which only the root greenlet can do');
   if (inHub()) throw new TypeError('wait() with no objects cannot run inside a Hub callback');
   let timedOut = false;
-  const timer = ms === undefined ? undefined : setTimeout(() => (timedOut = true), ms);
+  // Node's setTimeout turns a delay past 2^31 - 1 ms (Infinity too) into 1 ms.
+  const timer = ms === undefined || ms > 2 ** 31 - 1 ? undefined : setTimeout(() => (timedOut = true), ms);
   timer?.unref();
   try {
     while (!timedOut) {

@@ -76,6 +76,8 @@ void RunOnceFn(const FunctionCallbackInfo<Value>& info) {
 
 void StopFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->Stop(); }
 
+void RequestCheckFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->RequestCheck(); }
+
 // armTimer(ms): (re)start the Hub timer; a negative ms stops it.
 void ArmTimerFn(const FunctionCallbackInfo<Value>& info) {
   if (info.Length() < 1 || !info[0]->IsNumber()) return Throw(info.GetIsolate(), false, "ms must be a number");
@@ -138,16 +140,16 @@ void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(
 
 void Cleanup(void* arg) { static_cast<Engine*>(arg)->Shutdown(); }
 
-// setup(drain, onTimer) -> engine object. One engine per Node environment.
+// setup(drain, onTimer, onCheck) -> engine object. One engine per Node environment.
 void SetupFn(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
-  if (info.Length() < 2 || !info[0]->IsFunction() || !info[1]->IsFunction()) {
-    return Throw(isolate, false, "setup(drain, onTimer) takes two functions");
+  if (info.Length() < 3 || !info[0]->IsFunction() || !info[1]->IsFunction() || !info[2]->IsFunction()) {
+    return Throw(isolate, false, "setup(drain, onTimer, onCheck) takes three functions");
   }
   Local<Context> context = isolate->GetCurrentContext();
   // Never freed: parked threads may reference it until the process ends.
   Engine* engine = new Engine(isolate, context, node::GetCurrentEventLoop(isolate), info[0].As<Function>(),
-                              info[1].As<Function>());
+                              info[1].As<Function>(), info[2].As<Function>());
   node::AddEnvironmentCleanupHook(isolate, Cleanup, engine);
 
   Local<External> data = v8compat::NewExternal(isolate, engine, v8compat::ExternalTag::kEngine);
@@ -161,6 +163,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("current", CurrentFn);
   add("runOnce", RunOnceFn);
   add("stop", StopFn);
+  add("requestCheck", RequestCheckFn);
   add("armTimer", ArmTimerFn);
   add("loopAlive", LoopAliveFn);
   add("loopIdleMs", LoopIdleMsFn);

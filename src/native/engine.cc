@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sched.h>
@@ -33,8 +34,9 @@ uintptr_t CurrentStackLow() {
 }  // namespace
 
 Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop,
-               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer)
-    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain), on_timer_(isolate, on_timer),
+               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_check)
+    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain), on_check_(isolate, on_check),
+      on_timer_(isolate, on_timer),
       stack_size_(kDefaultStackSize) {
   auto main = std::make_unique<Greenthread>();
   main->engine = this;
@@ -42,10 +44,19 @@ Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* 
   main->baton.SetFixedSpin(kHubSpinUs);
   slots_.push_back(std::move(main));
   uv_prepare_init(loop_, &prepare_);
+  uv_check_init(loop_, &check_);
+  uv_idle_init(loop_, &wake_idle_);
+  wake_idle_.data = this;  // referenced: an empty loop still turns for queued Hub work
   uv_timer_init(loop_, &timer_);
   timer_.data = this;
   prepare_.data = this;
+  check_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::String> source = v8::String::NewFromUtf8Literal(isolate, "(function () {})");
+  v8::Local<v8::Script> script = v8::Script::Compile(context, source).ToLocalChecked();
+  probe_.Reset(isolate, script->Run(context).ToLocalChecked().As<v8::Function>());
 }
 
 bool Engine::HandOff(Greenthread* target) {
@@ -60,7 +71,7 @@ bool Engine::ValidTarget(int id) const {
   return slots_[id]->assigned;
 }
 
-bool Engine::CreateThread(Greenthread* g) {
+int Engine::CreateThread(Greenthread* g) {
   g->cpu_generation = cpus::Generation();  // it inherits the main thread's mask
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -68,8 +79,25 @@ bool Engine::CreateThread(Greenthread* g) {
   int rc = pthread_create(&g->thread, &attr, ThreadMain, g);
   pthread_attr_destroy(&attr);
   g->has_thread = rc == 0;
-  return g->has_thread;
+  return rc;
 }
+
+namespace {
+// What pthread_create's error means here, and how to get past it.
+const char* ThreadCreateError(int rc) {
+  if (rc == EAGAIN) {
+    return "could not create a greenlet thread: a system limit on threads was reached (EAGAIN). Each greenlet "
+           "that has started and not finished holds a thread: run fewer at once (a Pool), or raise the limit that "
+           "was hit: ulimit -u (RLIMIT_NPROC), sysctl kernel.threads-max, kernel.pid_max, vm.max_map_count (each "
+           "thread takes two memory maps), or the address-space limit (ulimit -v)";
+  }
+  if (rc == ENOMEM) {
+    return "could not create a greenlet thread: no memory for its stack (ENOMEM). Run fewer greenlets at once "
+           "(a Pool), lower TINYEVENT_STACK_KB, or raise the memory limits (ulimit -v, the cgroup's memory.max)";
+  }
+  return "could not create a greenlet thread (pthread_create failed): run fewer greenlets at once";
+}
+}  // namespace
 
 int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
   if (closing_) {
@@ -84,10 +112,11 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     auto fresh = std::make_unique<Greenthread>();
     fresh->id = static_cast<int>(slots_.size());
     fresh->engine = this;
-    const bool fail = fail_next_create_;  // the test switch
+    const bool fail = fail_next_create_;  // the test switch: fails as a thread limit would
     fail_next_create_ = false;
-    if (fail || !CreateThread(fresh.get())) {
-      *error = "could not create a greenlet thread (out of memory or thread limit reached)";
+    const int rc = fail ? EAGAIN : CreateThread(fresh.get());
+    if (rc != 0) {
+      *error = ThreadCreateError(rc);
       return -1;
     }
     g = fresh.get();
@@ -110,7 +139,7 @@ void Engine::MakeThreadAhead() {
   if (ahead_) return;
   auto fresh = std::make_unique<Greenthread>();
   fresh->engine = this;
-  if (CreateThread(fresh.get())) ahead_ = std::move(fresh);  // else the next Assign tries again
+  if (CreateThread(fresh.get()) == 0) ahead_ = std::move(fresh);  // else the next Assign tries again
 }
 
 void Engine::AdoptThreadAhead() {
@@ -158,9 +187,15 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
 #ifdef TINYEVENT_HAS_CONTINUATION_DATA
   if (!async_context.IsEmpty()) v8compat::SetContinuationData(isolate_, async_context);
 #endif
-  if (self->kill || terminate_pending_) {
+  if (self->kill) {
+    isolate_->TerminateExecution();
+  } else if (terminate_pending_ && (self != slots_[0].get() || run_depth_ == 0)) {
+    // A greenlet unwinds at once; the main thread only outside RunOnce, where
+    // Node's callbacks handle a termination as in plain Node (else RunOnce does).
     terminate_pending_ = false;
     isolate_->TerminateExecution();
+  } else if (terminate_pending_) {
+    uv_stop(loop_);
   }
 }
 
@@ -252,6 +287,53 @@ void Engine::OnPrepare(uv_prepare_t* handle) {
   v8::TryCatch try_catch(isolate);  // the JS drain records its own errors
   v8::MaybeLocal<v8::Value> ignored = engine->drain_.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr);
   (void)ignored;
+  engine->DeferTermination();
+}
+
+void Engine::DeferTermination() {
+  if (run_depth_ == 0 || !isolate_->IsExecutionTerminating()) return;
+  isolate_->CancelTerminateExecution();
+  terminate_pending_ = true;
+  uv_stop(loop_);
+}
+
+// Hub work queued while the root blocks runs here, not in a setImmediate: Node's
+// immediate check aborts the process if the environment starts stopping while
+// an immediate callback runs below a JS frame, and Hub work (running greenlets)
+// is long. Started after Node's check handle, so it runs first.
+void Engine::OnCheck(uv_check_t* handle) {
+  Engine* engine = static_cast<Engine*>(handle->data);
+  v8::Isolate* isolate = engine->isolate_;
+  engine->DeferTermination();
+  if (engine->terminate_pending_) return;
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = engine->context_.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate);  // the JS side reports its callbacks' errors
+  v8::Local<v8::Value> more;
+  bool again = engine->on_check_.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&more) &&
+               more->IsTrue();
+  if (!again) uv_idle_stop(&engine->wake_idle_);
+  engine->DeferTermination();
+}
+
+// Called while a root wait turns the loop (or is about to): RunOnce stops it.
+void Engine::RequestCheck() {
+  if (closing_) return;
+  uv_idle_start(&wake_idle_, [](uv_idle_t*) {});
+}
+
+// True if the environment is being torn down (worker.terminate(), process.exit()
+// in a worker). Node marks it stopping first, then terminates whichever thread
+// holds the isolate; a parked greenlet keeps such an interrupt with its archived
+// state, so ask Node: MakeCallback fails once the environment is stopping.
+bool Engine::EnvironmentStopping() {
+  if (isolate_->IsExecutionTerminating()) return true;
+  v8::HandleScope scope(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  return node::MakeCallback(isolate_, context->Global(), probe_.Get(isolate_), 0, nullptr, node::async_context{0, 0})
+      .IsEmpty();
 }
 
 void Engine::ArmTimer(double ms) {
@@ -260,7 +342,9 @@ void Engine::ArmTimer(double ms) {
   if (ms < 0) {
     uv_timer_stop(&timer_);
   } else {
-    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(ms), 0);
+    // Past 2^53 ms a double-to-integer cast is undefined (it gave 0: a spin).
+    constexpr double kMaxMs = 9007199254740992.0;
+    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(ms < kMaxMs ? ms : kMaxMs), 0);
   }
 }
 
@@ -276,18 +360,34 @@ void Engine::OnTimer(uv_timer_t* handle) {
   v8::MaybeLocal<v8::Value> ignored = node::MakeCallback(isolate, context->Global(), engine->on_timer_.Get(isolate), 0,
                                                           nullptr, node::async_context{0, 0});
   (void)ignored;
+  engine->DeferTermination();
 }
 
 bool Engine::RunOnce() {
   // Root waits nest (a callback run by one may block again): the drain hook
   // stays on until the outermost turn ends.
-  if (run_depth_++ == 0) uv_prepare_start(&prepare_, OnPrepare);
+  if (run_depth_++ == 0) {
+    uv_prepare_start(&prepare_, OnPrepare);
+    uv_check_start(&check_, OnCheck);  // started last, so it runs before Node's check
+  }
   // libuv 1.47+ takes every due timer off its heap before running the batch: a
   // root blocking in a Node timer's callback would never see the Hub timer of
   // the same batch fire. Back on the heap, due now (this takes it off the batch).
   if (timer_armed_ && !uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) uv_timer_start(&timer_, OnTimer, 0, 0);
   int alive = uv_run(loop_, UV_RUN_ONCE);
-  if (--run_depth_ == 0) uv_prepare_stop(&prepare_);
+  if (--run_depth_ == 0) {
+    uv_prepare_stop(&prepare_);
+    uv_check_stop(&check_);
+    uv_idle_stop(&wake_idle_);
+  }
+  if (terminate_pending_ || EnvironmentStopping()) {
+    // End every enclosing loop (Node's own uv_stop was spent on this turn) and
+    // unwind the JavaScript that waits, as Node does when it stops.
+    terminate_pending_ = false;
+    uv_stop(loop_);
+    if (!isolate_->IsExecutionTerminating()) isolate_->TerminateExecution();
+    return false;
+  }
   return alive != 0 || uv_loop_alive(loop_) != 0;
 }
 
@@ -320,9 +420,13 @@ void Engine::Shutdown() {
   for (int i = 0; i < depth; i++) isolate_->Enter();
   for (auto& g : slots_) g->body.Reset();
   uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&wake_idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
   on_timer_.Reset();
+  on_check_.Reset();
   drain_.Reset();
+  probe_.Reset();
   context_.Reset();
 }
 

@@ -44,7 +44,7 @@ struct Greenthread {
 class Engine {
  public:
   Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop, v8::Local<v8::Function> drain,
-         v8::Local<v8::Function> on_timer);
+         v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_check);
   ~Engine() = default;
 
   // Each method below runs on the baton holder, with the isolate locked.
@@ -55,6 +55,9 @@ class Engine {
   void Terminate(int id);                 // main thread only
   bool RunOnce();                         // main thread only: one turn of the loop
   void Stop() { uv_stop(loop_); }
+  // Inside RunOnce: the loop must not sleep in its poll, because Hub work is
+  // queued for the check hook (on_check), which runs it this turn.
+  void RequestCheck();
   // The Hub's own timer (one uv timer; the JS side keeps the heap of deadlines).
   // Node's timer list does not fire while a timer callback runs, and the root
   // greenlet may block inside one; this timer still fires. ms < 0 stops it.
@@ -77,12 +80,18 @@ class Engine {
  private:
   static void* ThreadMain(void* arg);
   static void OnPrepare(uv_prepare_t* handle);
+  static void OnCheck(uv_check_t* handle);
+  // Inside RunOnce, a termination (worker.terminate, process.exit in a worker)
+  // must not reach Node's own callbacks below a JS frame: it is taken off here
+  // and raised again when RunOnce returns to JavaScript.
+  void DeferTermination();
+  bool EnvironmentStopping();
   static void OnTimer(uv_timer_t* handle);
   int RunBody(Greenthread* self);
   void Park(Greenthread* self, Greenthread* target, bool patient);
   // Gives `target` the baton; true if it was asleep.
   bool HandOff(Greenthread* target);
-  bool CreateThread(Greenthread* g);
+  int CreateThread(Greenthread* g);  // pthread_create's result
   void MakeThreadAhead();             // main thread, inside Park
   void AdoptThreadAhead();            // main thread, holding the baton
 
@@ -91,6 +100,10 @@ class Engine {
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> drain_;   // runs nextTicks and microtasks inside RunOnce
   uv_prepare_t prepare_;
+  uv_check_t check_;                 // runs before Node's immediates inside RunOnce
+  uv_idle_t wake_idle_;                  // keeps the poll from sleeping while on_check has work
+  v8::Global<v8::Function> on_check_;  // runs Hub work inside RunOnce; returns whether more is queued
+  v8::Global<v8::Function> probe_;   // an empty JS function, for EnvironmentStopping
   uv_timer_t timer_;
   bool timer_armed_ = false;  // started and its callback not yet run
   v8::Global<v8::Function> on_timer_;  // runs due Hub timers

@@ -12,6 +12,8 @@ import { waitIo } from './wait';
  */
 export function gethostbyname(host: string): string {
   if (typeof host !== 'string') throw new TypeError(`host must be a string, got ${describeValue(host)}`);
+  // dns.lookup('') "resolves" to null; there is no address to return.
+  if (host === '') throw new TypeError('host must be a non-empty string, got ""');
   if (net.isIPv4(host)) return host;
   return waitIo(`gethostbyname(${JSON.stringify(host)})`, undefined, (wake) => {
     dns.lookup(host, { family: 4 }, (error, address) => wake(error ? errorMsg(error) : valueMsg(address)));

@@ -132,6 +132,7 @@ export function request(url: string | URL, options: RequestOptions = {}): Respon
   const opts = checkOptions(options, 'options') as RequestOptions;
   let target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError(`url must be http: or https:, got ${JSON.stringify(target.href)}`);
+  if (opts.method !== undefined && typeof opts.method !== 'string') throw new TypeError(`method must be a string, got ${describeValue(opts.method)}`);
   let method = (opts.method ?? 'GET').toUpperCase();
   let body = toBody(opts.body);
   const headers: http.OutgoingHttpHeaders = { ...opts.headers };

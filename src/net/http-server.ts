@@ -1,12 +1,13 @@
 // http.createServer(): Node's http.Server, with each request handled in its
 // own greenlet (bounded by an optional pool) so handlers may block.
 import * as http from 'node:http';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 
 import { checkFunction, checkOptions, checkTimeout, describeValue, GreenletExit } from '../core/errors';
 import { errorMsg, OK, valueMsg } from '../core/fiber';
 import { checkPool, Dispatcher, PoolOption } from './dispatch';
 import { bindServer } from './listener';
+import { checkHost, checkPort } from './target';
 import { waitIo } from './wait';
 
 /** Node's IncomingMessage plus body(): the whole request body, blocking the handler's greenlet. */
@@ -35,7 +36,12 @@ export interface ServerOptions extends http.ServerOptions {
 export class HttpError extends Error {
   readonly status: number;
   constructor(status: number, message = http.STATUS_CODES[status] ?? 'Error') {
-    super(message);
+    // Node sends statuses 100 to 999 only: anything else would leave the client unanswered.
+    if (typeof status !== 'number') throw new TypeError(`status must be a number, got ${describeValue(status)}`);
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new RangeError(`status must be an integer from 100 to 999, got ${status}`);
+    }
+    super(String(message));
     this.name = 'HttpError';
     this.status = status;
   }
@@ -81,6 +87,16 @@ function answerError(res: http.ServerResponse, error: unknown): void {
     return;
   }
   const status = error instanceof HttpError ? error.status : 500;
+  try {
+    sendError(res, status);
+  } catch {
+    // Whatever was thrown (a subclass with a status Node refuses), the client gets an answer.
+    if (res.headersSent) res.destroy();
+    else sendError(res, 500);
+  }
+}
+
+function sendError(res: http.ServerResponse, status: number): void {
   const text = `${http.STATUS_CODES[status] ?? 'Error'}\n`;
   // A failed request may leave its body unread: close rather than parse what follows.
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
@@ -111,10 +127,12 @@ export function createServer(handler: RequestHandler, options: ServerOptions = {
     throw new TypeError(`maxBodyBytes must be a non-negative number, got ${describeValue(maxBodyBytes)}`);
   }
   const maxBody = maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const requestTimeout = checkTimeout(nodeOptions.requestTimeout, 'requestTimeout') ?? 60_000;
   const server = http.createServer({
     ...nodeOptions,
-    headersTimeout: checkTimeout(nodeOptions.headersTimeout, 'headersTimeout') ?? 20_000,
-    requestTimeout: checkTimeout(nodeOptions.requestTimeout, 'requestTimeout') ?? 60_000,
+    // Node wants headersTimeout <= requestTimeout: the default follows a shorter requestTimeout, as Node's does.
+    headersTimeout: checkTimeout(nodeOptions.headersTimeout, 'headersTimeout') ?? (requestTimeout > 0 ? Math.min(20_000, requestTimeout) : 20_000),
+    requestTimeout,
     keepAliveTimeout: checkTimeout(nodeOptions.keepAliveTimeout, 'keepAliveTimeout') ?? 5_000,
     connectionsCheckingInterval: checkTimeout(nodeOptions.connectionsCheckingInterval, 'connectionsCheckingInterval') ?? 1_000,
   });
@@ -128,13 +146,19 @@ export function createServer(handler: RequestHandler, options: ServerOptions = {
   return server;
 }
 
+function checkServer(server: unknown, what: string): void {
+  const ok = server instanceof net.Server && (what === 'listen' || typeof (server as http.Server).closeAllConnections === 'function');
+  if (!ok) throw new TypeError(`http.${what}() takes a server from http.createServer(), got ${describeValue(server)}`);
+}
+
 /**
  * Starts `server` listening and blocks the calling greenlet until it listens
  * (Node's listen() is asynchronous); returns its address. Errors such as
  * EADDRINUSE are thrown unchanged.
  */
 export function listen(server: net.Server, port = 0, host?: string): net.AddressInfo | string {
-  bindServer(server, { port, host });
+  checkServer(server, 'listen');
+  bindServer(server, { port: checkPort(port), host: checkHost(host) });
   return server.address() as net.AddressInfo | string;
 }
 
@@ -144,6 +168,7 @@ export function listen(server: net.Server, port = 0, host?: string): net.Address
  * handlers, then kills those left and drops every connection.
  */
 export function close(server: http.Server, options: { timeout?: number | null } = {}): void {
+  checkServer(server, 'close');
   const timeout = checkTimeout(checkOptions(options, 'options').timeout);
   // Callbacks, not a promise: close() may be called where promises cannot settle (inside a microtask).
   let closed = !server.listening;

@@ -3,12 +3,12 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 import type { Wake } from '../core/block';
-import { checkOptions, checkTimeout } from '../core/errors';
+import { checkOptions, checkTimeout, describeValue } from '../core/errors';
 import { errorMsg, OK } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { closedError, ConcurrentUseError } from './errors';
 import { Socket } from './socket';
-import { toTarget } from './target';
+import { checkBacklog, checkEndpoint, toTarget } from './target';
 import { waitIo } from './wait';
 
 export interface ListenOptions {
@@ -43,6 +43,8 @@ export class Listener {
 
   /** @internal Use listen(). */
   constructor(server: net.Server, secure: boolean, options: ListenOptions) {
+    if (!(server instanceof net.Server)) throw new TypeError(`Listener wraps a Node net.Server (use net.listen()), got ${describeValue(server)}`);
+    options = checkOptions(options, 'options') as ListenOptions;
     this.#server = server;
     this.#timeout = checkTimeout(options.timeout);
     this.#socketTimeout = checkTimeout(options.socketTimeout, 'socketTimeout');
@@ -131,6 +133,8 @@ export class Listener {
   }
 }
 
+const LISTEN_KEYS = ['tls', 'backlog', 'timeout', 'socketTimeout', 'noDelay'] as const;
+
 /**
  * Listens and returns a Listener once the socket is bound (EADDRINUSE and
  * other errors are thrown unchanged). `listen(port, host?, options?)` or
@@ -140,10 +144,12 @@ export function listen(port: number, host?: string, options?: ListenOptions): Li
 export function listen(target: ListenTarget): Listener;
 export function listen(portOrTarget: number | ListenTarget, host?: string, options?: ListenOptions): Listener {
   const target = toTarget(portOrTarget, host, options);
+  checkEndpoint(target, LISTEN_KEYS, 'the listen address');
+  const backlog = checkBacklog(target.backlog);
   const secure = target.tls !== undefined;
   const server = secure ? tls.createServer(checkOptions(target.tls, 'tls')) : net.createServer({ allowHalfOpen: true });
   const listener = new Listener(server, secure, target);
-  bindServer(server, target.path !== undefined ? { path: target.path, backlog: target.backlog } : { port: target.port ?? 0, host: target.host, backlog: target.backlog });
+  bindServer(server, target.path !== undefined ? { path: target.path, backlog } : { port: target.port ?? 0, host: target.host, backlog });
   return listener;
 }
 

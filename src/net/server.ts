@@ -8,11 +8,12 @@ import { checkFunction, checkOptions, describeValue } from '../core/errors';
 import { OK } from '../core/fiber';
 import { checkPool, Dispatcher, PoolOption } from './dispatch';
 import { listen, Listener, ListenTarget } from './listener';
+import { checkBacklog, checkEndpoint, checkHost, checkPort } from './target';
 import { PeerAddress, Socket } from './socket';
 import { waitIo } from './wait';
 
-/** Where to listen: a port, 'host:port', { port, host } or { path }, or a Listener already bound. */
-export type ServerAddress = number | string | { port?: number; host?: string; path?: string } | Listener;
+/** Where to listen: a port, 'host:port', [host, port] (gevent's tuple), { port, host } or { path }, or a Listener already bound. */
+export type ServerAddress = number | string | readonly [host: string, port: number] | { port?: number; host?: string; path?: string } | Listener;
 
 export type StreamHandler = (socket: Socket, address: PeerAddress) => void;
 
@@ -31,18 +32,23 @@ const STOP_TIMEOUT = 1000;
 
 export function parseAddress(address: ServerAddress): ListenTarget | Listener {
   if (address instanceof Listener) return address;
-  if (typeof address === 'number') return { port: address };
+  if (typeof address === 'number') return { port: checkPort(address) };
   if (typeof address === 'string') {
-    const colon = address.lastIndexOf(':');
-    const port = Number(address.slice(colon + 1));
-    if (colon < 0 || address.slice(colon + 1) === '' || !Number.isInteger(port)) {
-      throw new TypeError(`address must look like "host:port", got ${JSON.stringify(address)}`);
-    }
-    const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-    return { port, host: host === '' ? undefined : host };
+    const match = /^(.*):(\d+)$/.exec(address);
+    if (match === null) throw new TypeError(`address must look like "host:port", got ${JSON.stringify(address)}`);
+    const host = match[1].replace(/^\[(.*)\]$/, '$1');
+    return { port: checkPort(Number(match[2])), host: host === '' ? undefined : host };
   }
-  if (typeof address === 'object' && address !== null) return { port: address.port, host: address.host, path: address.path };
-  throw new TypeError(`address must be a port, "host:port", { port, host }, { path } or a Listener, got ${describeValue(address)}`);
+  if (Array.isArray(address)) {
+    if (address.length !== 2) throw new TypeError(`an address tuple is [host, port], got ${address.length} items`);
+    const host = checkHost(address[0]);
+    return { port: checkPort(address[1]), host: host === '' ? undefined : host };
+  }
+  if (typeof address === 'object' && address !== null) {
+    const target = checkEndpoint<ListenTarget>(address, [], 'address');
+    return { port: target.port, host: target.host, path: target.path };
+  }
+  throw new TypeError(`address must be a port, "host:port", [host, port], { port, host }, { path } or a Listener, got ${describeValue(address)}`);
 }
 
 export class StreamServer {
@@ -58,6 +64,7 @@ export class StreamServer {
     checkFunction(handler, 'handler');
     this.#options = checkOptions(options, 'options') as StreamServerOptions;
     this.#target = parseAddress(address);
+    checkBacklog(this.#options.backlog);
     this.#handler = handler;
     this.#dispatcher = new Dispatcher(checkPool(this.#options.pool));
   }

@@ -1,7 +1,7 @@
 // A Node socket behind gevent's blocking socket API. Node delivers data and
 // events on the Hub; the socket buffers them and wakes the greenlet blocked in
 // recv()/sendall(). Only one greenlet may block per direction at a time.
-import type * as net from 'node:net';
+import * as net from 'node:net';
 
 import type { Wake } from '../core/block';
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
@@ -55,6 +55,9 @@ export class Socket {
 
   /** Wraps a connected (or connecting) Node socket. Its events are ours from now on. */
   constructor(sock: net.Socket, options: { timeout?: number | null } = {}) {
+    if (!(sock instanceof net.Socket)) {
+      throw new TypeError(`Socket wraps a Node net.Socket (use net.connect() or a listener's accept()), got ${describeValue(sock)}`);
+    }
     this.#sock = sock;
     this.#timeout = checkTimeout(checkOptions(options, 'options').timeout);
     sock.on('data', (chunk: Buffer) => {
@@ -252,7 +255,11 @@ export class Socket {
    * write syscall happens on the main thread once the greenlet yields: a
    * greenlet's syscalls would otherwise run while the Hub spins waiting for it.
    */
-  #write(buffer: Buffer): void {
+  // Node keeps a written Buffer until the kernel takes it (and a cork until
+  // the next tick): sync-style callers reuse theirs as soon as send returns,
+  // so what goes out is a copy (`owned`: the bytes are ours already).
+  #write(data: Buffer, owned: boolean): void {
+    const buffer = owned ? data : Buffer.from(data);
     if (!this.#corked && !onMainThread()) {
       this.#corked = true;
       this.#sock.cork();
@@ -273,12 +280,13 @@ export class Socket {
    */
   send(data: SocketData): number {
     const buffer = toBuffer(data, 'data');
+    const owned = typeof data === 'string';
     this.#checkWritable('send()');
     if (buffer.length === 0) return 0;
     this.#waitWritable('send()');
     const room = Math.max(1, this.#sock.writableHighWaterMark - this.#sock.writableLength);
     const part = buffer.length <= room ? buffer : buffer.subarray(0, room);
-    this.#write(part);
+    this.#write(part, owned);
     return part.length;
   }
 
@@ -287,7 +295,7 @@ export class Socket {
     const buffer = toBuffer(data, 'data');
     this.#checkWritable('sendall()');
     if (buffer.length === 0) return;
-    this.#write(buffer);
+    this.#write(buffer, typeof data === 'string');
     this.#waitWritable('sendall()');
   }
 

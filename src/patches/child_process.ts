@@ -177,6 +177,22 @@ function runChild(p: Prepared, child: childProcess.ChildProcess, done: (result: 
   });
 }
 
+// Children of patched calls still running: a process that exits (process.exit()
+// from another greenlet) takes them with it, as a synchronous call would have.
+const running = new Set<childProcess.ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: childProcess.ChildProcess): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const child_ of running) child_.kill('SIGKILL');
+    });
+  }
+  running.add(child);
+  return () => running.delete(child);
+}
+
 /** spawnSync's work, blocking only the current greenlet; undefined if the original must do it. */
 function spawnCooperative(caller: Fn, file: unknown, args: unknown, options: unknown): SpawnSyncResult | undefined {
   const p = prepare(file, args, options);
@@ -187,6 +203,7 @@ function spawnCooperative(caller: Fn, file: unknown, args: unknown, options: unk
   } catch {
     return undefined; // an option spawn rejects: the original throws the same check's error
   }
+  const untrack = track(child);
   try {
     const result = awaitCallback<SpawnSyncResult>(`child_process.${caller.name}()`, caller, (callback) => runChild(p, child, (result) => callback(null, result)));
     if (result.error !== undefined) Error.captureStackTrace(result.error, caller);
@@ -195,6 +212,8 @@ function spawnCooperative(caller: Fn, file: unknown, args: unknown, options: unk
     // Killed or timed out while waiting: the child must not outlive the call.
     if (child.exitCode === null && child.signalCode === null) child.kill(p.killSignal);
     throw error;
+  } finally {
+    untrack();
   }
 }
 

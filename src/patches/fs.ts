@@ -6,6 +6,8 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { syncBuiltinESMExports } from 'node:module';
 
+import { Lock } from '../core/semaphore';
+
 import { callOriginal, cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
 import { inlineKind, timedInline } from './inline';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule, savedOriginal } from './registry';
@@ -143,6 +145,83 @@ function missingAllowed(name: string, args: unknown[], error: unknown): boolean 
   return options?.throwIfNoEntry === false && (code === 'ENOENT' || code === 'ENOTDIR');
 }
 
+// What a call that created a resource must undo when its greenlet is no longer
+// there to take it (killed or timed out while the twin ran).
+const RELEASE: Record<string, (value: unknown) => void> = {
+  openSync: (fd) => fs.close(fd as number, () => undefined),
+  opendirSync: (dir) => void (dir as fs.Dir).close(() => undefined),
+  mkdtempSync: (dir) => fs.rmdir(dir as string, () => undefined),
+  mkdtempDisposableSync: (dir) => fs.rmdir(dir as string, () => undefined),
+};
+
+// Unpatched, writeFileSync and appendFileSync on one path never interleave with
+// other JavaScript; their twins write in pieces. Calls on the same path take turns.
+const SERIALIZED = new Set(['writeFileSync', 'appendFileSync']);
+const pathLocks = new Map<string, { lock: Lock; users: number }>();
+
+function pathKey(target: unknown): string | undefined {
+  if (typeof target === 'string') return path.resolve(target);
+  if (Buffer.isBuffer(target)) return path.resolve(target.toString());
+  if (target instanceof URL && target.protocol === 'file:') return path.resolve(decodeURIComponent(target.pathname));
+  return undefined; // a file descriptor: the caller owns its ordering
+}
+
+/** True while a cooperative call holds (or waits for) the turn of `target`'s path. */
+function pathBusy(target: unknown): boolean {
+  if (pathLocks.size === 0) return false;
+  const key = pathKey(target);
+  return key !== undefined && pathLocks.has(key);
+}
+
+function onePathAtATime<T>(target: unknown, fn: () => T): T {
+  const key = pathKey(target);
+  if (key === undefined) return fn();
+  let entry = pathLocks.get(key);
+  if (entry === undefined) pathLocks.set(key, (entry = { lock: new Lock(), users: 0 }));
+  entry.users++;
+  try {
+    entry.lock.acquire();
+    try {
+      return fn();
+    } finally {
+      entry.lock.release();
+    }
+  } finally {
+    if (--entry.users === 0) pathLocks.delete(key);
+  }
+}
+
+/** Runs the twin; a resource it creates after its caller left is released, not leaked. */
+function runTwin(name: string, patched: Fn, step: NonNullable<ReturnType<Plan>>, fallback: () => unknown): unknown {
+  const release = RELEASE[name];
+  let settled: { error: unknown; value: unknown } | undefined;
+  let abandoned = false;
+  try {
+    return viaTwin(
+      `fs.${name}()`,
+      patched,
+      (callback: NodeCallback<unknown>) =>
+        step.twin.apply(fs, [
+          ...step.args,
+          (error: unknown, value: unknown) => {
+            if (abandoned) {
+              if (!error && release !== undefined) release(value);
+              return;
+            }
+            settled = { error, value };
+            callback(error, value);
+          },
+        ]),
+      fallback,
+    );
+  } catch (error) {
+    if (settled === undefined) abandoned = true;
+    // Finished, but a kill or Timeout got to the greenlet first: nobody has the resource.
+    else if (!settled.error && release !== undefined) release(settled.value);
+    throw error;
+  }
+}
+
 function makePatched(name: string, original: Fn, plan: Plan): Fn {
   const settlesPromises = name === 'cpSync'; // fs.cp's callback API runs on promises inside
   const patched = function (this: unknown): unknown {
@@ -151,18 +230,15 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
     if (!cooperative(settlesPromises)) return original.apply(this, arguments as unknown as unknown[]);
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
-    const kind = inlineKind(name, args);
+    // A write inline while a cooperative one holds the path's turn would land in its middle.
+    const kind = SERIALIZED.has(name) && pathBusy(args[0]) ? undefined : inlineKind(name, args);
     if (kind !== undefined) return timedInline(kind, () => callOriginal(original, this, args, patched));
     const step = plan(args);
     if (step === undefined) return callOriginal(original, this, args, patched);
     let result: unknown;
     try {
-      result = viaTwin(
-        `fs.${name}()`,
-        patched,
-        (callback: NodeCallback<unknown>) => step.twin.apply(fs, [...step.args, callback]),
-        () => callOriginal(original, this, args, patched),
-      );
+      const run = (): unknown => runTwin(name, patched, step, () => callOriginal(original, this, args, patched));
+      result = SERIALIZED.has(name) ? onePathAtATime(args[0], run) : run();
     } catch (error) {
       if (missingAllowed(name, args, error)) return undefined;
       if (name === 'mkdtempSync' || name === 'mkdtempDisposableSync') asTemplate(error, patched);

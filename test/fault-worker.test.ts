@@ -1,0 +1,46 @@
+// A worker thread that uses tinyevent ends (worker.terminate(), process.exit()
+// in a greenlet) while its root greenlet blocks in a tinyevent wait: the worker
+// ends promptly and the process never aborts. Each case runs in a child process.
+import { spawn as spawnChild } from 'node:child_process';
+import * as path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+const SCRIPT = path.join(__dirname, 'scripts', 'worker-root-wait.js');
+
+function run(kind: string, count: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(process.execPath, [SCRIPT, kind, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe('a worker ends while its root greenlet blocks', () => {
+  const cases: Array<[kind: string, count: number, code: number]> = [
+    ['sleep', 3, 1],
+    ['event', 3, 1],
+    ['join', 3, 1],
+    ['busy', 4, 1],
+    ['spinning', 4, 1],
+    ['immediates', 4, 1],
+    ['exit', 4, 7],
+  ];
+  for (const [kind, count, code] of cases) {
+    it(`${kind}: every worker exits (code ${code}), nothing aborts, the main thread goes on`, async () => {
+      const outcome = await run(kind, count);
+      expect(outcome.stderr).not.toMatch(/FATAL|Fatal error|Aborted|Segmentation/);
+      expect(outcome.signal).toBeNull();
+      expect(outcome.code).toBe(0);
+      expect(JSON.parse(outcome.stdout.trim())).toEqual([...Array<number>(count).fill(code), 'main ok']);
+    }, 25_000);
+  }
+});
