@@ -9,14 +9,17 @@ import * as path from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { readmeExamples } from './fibers-readme';
 import { linkPackage, ROOT, runNode } from './monkey-util';
 
-const fixture = (name: string): string => path.join(ROOT, 'fixtures', 'fibers', name);
+let examples = '';
+const fixture = (name: string): string => (name === 'sync-client.js' ? path.join(ROOT, 'fixtures', 'fibers', name) : path.join(examples, name));
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'esm', 'fibers.mjs'))) throw new Error('build first: npm run build');
   linkPackage();
-});
+  examples = readmeExamples();
+}, 180_000);
 
 interface Run {
   code: number | null;
