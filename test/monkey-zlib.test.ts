@@ -87,7 +87,10 @@ describe('zlib patch: yields only the calling greenlet', () => {
       zlib.deflateSync(big);
       log.push('root again');
       joinall([g]);
-      expect(log).toEqual(['root', 'immediate', 'g', 'root again']);
+      // The first call ran whole; the second let the immediate and g run (in whichever order the loop turn has them).
+      expect(log[0]).toBe('root');
+      expect([...log.slice(1, 3)].sort()).toEqual(['g', 'immediate']);
+      expect(log[3]).toBe('root again');
     }));
 
   it('inside Hub callbacks (links) uses the original', () =>
