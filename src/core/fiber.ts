@@ -15,6 +15,7 @@ import { BlockingSwitchOutError, LoopExit } from './errors';
 import { Fifo } from './fifo';
 import { drainErrors, engine, runTicks } from './native';
 import { noteMainHandoff } from './placement';
+import { closeTurns, openTurns } from './tickorder';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
 export interface Msg {
@@ -409,6 +410,7 @@ export function microtasksCanRun(): boolean {
 function rootWait(seq: number): Msg {
   const wait = state.rootWaits.find((w) => w.seq === seq);
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
+  openTurns();
   try {
     while (wait.msg === undefined) {
       const alive = engine.runOnce();
@@ -428,6 +430,7 @@ function rootWait(seq: number): Msg {
     }
     return wait.msg;
   } finally {
+    closeTurns();
     const index = state.rootWaits.indexOf(wait);
     if (index >= 0) state.rootWaits.splice(index, 1);
   }
