@@ -212,6 +212,11 @@ export function schedule(callback: () => void): void {
   }
 }
 
+/** @internal True if `resource` (an async resource) is the Hub's own turn, not an event of the program. */
+export function isHubImmediate(resource: unknown): boolean {
+  return (resource as { _onImmediate?: unknown } | null)?._onImmediate === drain;
+}
+
 /** True while Hub callbacks run: the root greenlet may not block there. */
 export function inHub(): boolean {
   return state.hubDepth > 0;

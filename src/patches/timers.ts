@@ -3,6 +3,7 @@
 // thread notifies or the timeout passes, so the sleep idiom
 // `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)` and
 // libraries that block on a worker's answer (synckit) become cooperative.
+import { bridgeWait, inTurn, patchBridges } from './bridges';
 import { awaitPromise, callOriginal, cooperative } from './cooperate';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule } from './registry';
 
@@ -19,24 +20,43 @@ const MAX_DELAY = 2147483647;
 function makeWait(original: Wait): Wait {
   const wait = function wait(this: unknown, ...args: unknown[]): WaitResult {
     if (!cooperative(true)) return (original as (...a: unknown[]) => WaitResult).apply(this, args);
-    let pending: { async: boolean; value: WaitResult | Promise<WaitResult> };
+    let ms: number;
     try {
-      pending = (atomics.waitAsync as (...a: unknown[]) => typeof pending)(...args);
+      ms = args.length > 3 ? Number(args[3]) : Infinity;
     } catch {
-      // An argument waitAsync rejects: the original throws its own error for it.
       return callOriginal<WaitResult>(original, this, args, wait);
     }
-    if (!pending.async) return pending.value as WaitResult;
-    // V8 settles waitAsync through unref'd platform tasks: hold the loop open meanwhile.
-    const ms = Number(args[3]);
-    const keepAlive = nodeSetInterval(() => {}, Number.isFinite(ms) ? Math.min(Math.max(ms, 1), MAX_DELAY) : MAX_DELAY);
-    try {
-      return awaitPromise('Atomics.wait()', wait, pending.value as Promise<WaitResult>);
-    } finally {
-      nodeClearInterval(keepAlive);
-    }
+    const [view, index] = args;
+    const once = (expected: unknown, left: number): WaitResult => {
+      let pending: { async: boolean; value: WaitResult | Promise<WaitResult> };
+      try {
+        pending = (atomics.waitAsync as (...a: unknown[]) => typeof pending)(view, index, expected, left);
+      } catch {
+        // An argument waitAsync rejects: the original throws its own error for it.
+        return callOriginal<WaitResult>(original, this, args, wait);
+      }
+      if (!pending.async) return pending.value as WaitResult;
+      return awaitWait(wait, pending.value as Promise<WaitResult>, left);
+    };
+    const buffer = ArrayBuffer.isView(view) ? view.buffer : undefined;
+    return bridgeWait(view, index, args[2], (expected) => {
+      if (!(buffer instanceof SharedArrayBuffer)) return once(expected, ms);
+      // Time spent waiting for the turn counts against the timeout.
+      const start = performance.now();
+      return inTurn(buffer, Number(index), () => once(expected, Number.isFinite(ms) ? Math.max(0, ms - (performance.now() - start)) : ms));
+    }) as WaitResult;
   };
   return dressAs(wait as unknown as Wait, original);
+}
+
+function awaitWait(caller: Wait, pending: Promise<WaitResult>, ms: number): WaitResult {
+  // V8 settles waitAsync through unref'd platform tasks: hold the loop open meanwhile.
+  const keepAlive = nodeSetInterval(() => {}, Number.isFinite(ms) ? Math.min(Math.max(ms, 1), MAX_DELAY) : MAX_DELAY);
+  try {
+    return awaitPromise('Atomics.wait()', caller, pending);
+  } finally {
+    nodeClearInterval(keepAlive);
+  }
 }
 
 /** Patches Atomics.wait; harmless if it is already patched. */
@@ -44,5 +64,9 @@ export function patchTimersModule(): void {
   if (isTargetPatched('timers')) return;
   if (typeof atomics.waitAsync !== 'function') throw new Error('tinyevent: patchTimers() needs Atomics.waitAsync (Node 16+)');
   patchItem('Atomics', Atomics, 'wait', makeWait(Atomics.wait));
-  markPatched('timers', () => restoreModule('Atomics'));
+  const unpatchBridges = patchBridges();
+  markPatched('timers', () => {
+    unpatchBridges();
+    restoreModule('Atomics');
+  });
 }
