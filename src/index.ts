@@ -11,6 +11,7 @@ export { stats } from './core/stats';
 export type { EngineStats } from './core/native';
 export {
   getOriginal,
+  greenletLocal,
   isPatched,
   patch_all,
   patchAll,
@@ -20,6 +21,7 @@ export {
   patchFs,
   patchNet,
   patchTimers,
+  serialize,
   unpatchAll,
 } from './monkey';
 export type { PatchAllOptions, Target as PatchTarget } from './monkey';

@@ -18,6 +18,7 @@ import { patchChildProcessModule } from './patches/child_process';
 import { patchDeasyncModule } from './patches/deasync';
 import { FS_LEFT_ALONE, patchFsModule } from './patches/fs';
 import { realExports } from './patches/modhook';
+export { greenletLocal, serialize } from './patches/modulestate';
 import { patchNetModule } from './patches/net';
 import { isTargetPatched, savedOriginal, Target, unmark } from './patches/registry';
 import { patchTimersModule } from './patches/timers';

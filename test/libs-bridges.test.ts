@@ -4,7 +4,7 @@
 // gets its own answer and the same errors as plain Node.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { ensureBuilt, sameUnderRegister } from './libs-util';
+import { ensureBuilt, LIB_TEST_MS, sameUnderRegister } from './libs-util';
 
 beforeAll(ensureBuilt);
 
@@ -16,21 +16,21 @@ describe('sync bridges, several greenlets at once', () => {
       const { asked, answered } = JSON.parse(line.split(' ok ')[1]) as { asked: string; answered: string };
       expect(answered).toBe(asked);
     }
-  });
+  }, LIB_TEST_MS);
 
   it('make-synchronized: an async module called synchronously, answers out of order, a rejection', async () => {
     await sameUnderRegister('make-synchronized.js');
-  });
+  }, LIB_TEST_MS);
 
   it('@prettier/sync: formats of different sizes and parsers, a syntax error, resolveConfig', async () => {
     await sameUnderRegister('prettier-sync.js');
-  });
+  }, LIB_TEST_MS);
 
   it('eslint-plugin-prettier (synckit): the first call loads a plugin, so the worker answers the others first', async () => {
     await sameUnderRegister('eslint-prettier.js');
-  });
+  }, LIB_TEST_MS);
 
   it('the same under --import tinyevent/register', async () => {
     await sameUnderRegister('eslint-prettier.js', { preload: ['--import', 'tinyevent/register'] });
-  });
+  }, LIB_TEST_MS);
 });

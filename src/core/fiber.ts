@@ -178,6 +178,8 @@ export function hubQueueLength(): number {
 // Captured at load: a patch may wrap the global later (register runs plain
 // timer callbacks in greenlets), and the Hub's own turn must stay on the main thread.
 const hubSetImmediate = globalThis.setImmediate;
+/** The Hub's own immediates (its turns), told apart from the program's (loopevent.ts). */
+const hubImmediates = new WeakSet<object>();
 
 function drain(): void {
   state.scheduled = false;
@@ -198,7 +200,7 @@ function drain(): void {
     state.hubDepth--;
     if (state.queue.length > 0 && !state.scheduled) {
       state.scheduled = true;
-      hubSetImmediate(drain);
+      hubImmediates.add(hubSetImmediate(drain));
     }
   }
 }
@@ -208,13 +210,13 @@ export function schedule(callback: () => void): void {
   state.queue.push(callback);
   if (!state.scheduled) {
     state.scheduled = true;
-    hubSetImmediate(drain);
+    hubImmediates.add(hubSetImmediate(drain));
   }
 }
 
 /** @internal True if `resource` (an async resource) is the Hub's own turn, not an event of the program. */
 export function isHubImmediate(resource: unknown): boolean {
-  return (resource as { _onImmediate?: unknown } | null)?._onImmediate === drain;
+  return typeof resource === 'object' && resource !== null && hubImmediates.has(resource);
 }
 
 /** True while Hub callbacks run: the root greenlet may not block there. */

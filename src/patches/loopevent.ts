@@ -25,14 +25,13 @@ function wakeAll(): void {
   });
 }
 
-function isTinyeventTurn(): boolean {
-  const resource = executionAsyncResource();
-  return isHubImmediate(resource) || resource instanceof AsyncResource;
+function isTinyeventTurn(resource: unknown): boolean {
+  return resource instanceof AsyncResource || isHubImmediate(resource);
 }
 
 const hook = createHook({
   after(): void {
-    if (!isTinyeventTurn()) wakeAll();
+    if (!isTinyeventTurn(executionAsyncResource())) wakeAll();
   },
 });
 
