@@ -4,7 +4,11 @@
 // `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)` and
 // libraries that block on a worker's answer (synckit) become cooperative.
 import { bridgeWait, inTurn, patchBridges } from './bridges';
-import { awaitPromise, callOriginal, cooperative } from './cooperate';
+import { block } from '../core/block';
+import { errorMsg, microtasksCanRun, Msg, rootLevel, unwrap, valueMsg } from '../core/fiber';
+import { startTimer, TimerHandle } from '../core/timers';
+import { sleep } from '../core/waiting';
+import { callOriginal, cooperative } from './cooperate';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule } from './registry';
 
 type Wait = typeof Atomics.wait;
@@ -36,7 +40,7 @@ function makeWait(original: Wait): Wait {
         return callOriginal<WaitResult>(original, this, args, wait);
       }
       if (!pending.async) return pending.value as WaitResult;
-      return awaitWait(wait, pending.value as Promise<WaitResult>, left);
+      return awaitWait(original, pending.value as Promise<WaitResult>, view, index, expected, left);
     };
     const buffer = ArrayBuffer.isView(view) ? view.buffer : undefined;
     return bridgeWait(view, index, args[2], (expected) => {
@@ -49,13 +53,46 @@ function makeWait(original: Wait): Wait {
   return dressAs(wait as unknown as Wait, original);
 }
 
-function awaitWait(caller: Wait, pending: Promise<WaitResult>, ms: number): WaitResult {
+const STUCK = Symbol('tinyevent.promisesStuck');
+// How often a waiting greenlet checks that promises can still settle.
+const STUCK_CHECK_MS = 20;
+
+/**
+ * Waits for waitAsync's promise. While the root greenlet blocks inside a
+ * promise job (ES module top level, after an await) no promise settles, so
+ * the Hub checks now and then; if so, the wait polls the location instead.
+ */
+function awaitWait(original: Wait, pending: Promise<WaitResult>, view: unknown, index: unknown, expected: unknown, ms: number): WaitResult {
+  const start = performance.now();
   // V8 settles waitAsync through unref'd platform tasks: hold the loop open meanwhile.
   const keepAlive = nodeSetInterval(() => {}, Number.isFinite(ms) ? Math.min(Math.max(ms, 1), MAX_DELAY) : MAX_DELAY);
+  let result: WaitResult | typeof STUCK;
   try {
-    return awaitPromise('Atomics.wait()', caller, pending);
+    const msg = block('Atomics.wait()', undefined, (wake) => {
+      pending.then(
+        (value) => wake(valueMsg(value)),
+        (error: unknown) => wake(errorMsg(error)),
+      );
+      let timer: TimerHandle;
+      const check = (): void => {
+        if (rootLevel() > 0 && !microtasksCanRun()) wake(valueMsg(STUCK));
+        else timer = startTimer(STUCK_CHECK_MS, check);
+      };
+      timer = startTimer(STUCK_CHECK_MS, check);
+      return () => timer.cancel();
+    }) as Msg;
+    result = unwrap(msg) as WaitResult | typeof STUCK;
   } finally {
     nodeClearInterval(keepAlive);
+  }
+  if (result !== STUCK) return result;
+  // Woken by a notify that changes the value (the usual way), or by the deadline.
+  const poll = original as (...args: unknown[]) => WaitResult;
+  for (;;) {
+    if (poll(view, index, expected, 0) === 'not-equal') return 'ok';
+    const left = ms - (performance.now() - start);
+    if (left <= 0) return 'timed-out';
+    sleep(Math.min(1, left));
   }
 }
 
