@@ -30,7 +30,8 @@ describe('sync bridges, several greenlets at once', () => {
     await sameUnderRegister('eslint-prettier.js');
   }, LIB_TEST_MS);
 
-  it('the same under --import tinyevent/register', async () => {
-    await sameUnderRegister('eslint-prettier.js', { preload: ['--import', 'tinyevent/register'] });
+  it('the hand-written bridge and make-synchronized under --import tinyevent/register', async () => {
+    await sameUnderRegister('bridge.js', { preload: ['--import', 'tinyevent/register'] });
+    await sameUnderRegister('make-synchronized.js', { preload: ['--import', 'tinyevent/register'] });
   }, LIB_TEST_MS);
 });
