@@ -417,9 +417,13 @@ export function microtasksCanRun(): boolean {
 function rootWait(seq: number): Msg {
   const wait = state.rootWaits.find((w) => w.seq === seq);
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
-  openTurns();
+  let turning = false;
   try {
     while (wait.msg === undefined) {
+      if (!turning) {
+        openTurns(); // only when the loop turns: a raw switch back to the root needs none
+        turning = true;
+      }
       const alive = engine.runOnce();
       if (drainErrors.length > 0) throw drainErrors.shift();
       if (wait.msg !== undefined) break;
@@ -437,7 +441,7 @@ function rootWait(seq: number): Msg {
     }
     return wait.msg;
   } finally {
-    closeTurns();
+    if (turning) closeTurns();
     const index = state.rootWaits.indexOf(wait);
     if (index >= 0) state.rootWaits.splice(index, 1);
   }
