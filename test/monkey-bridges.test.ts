@@ -108,3 +108,28 @@ describe('sync bridges (timers patch)', () => {
     expect(MessagePort.prototype.postMessage).not.toBe(originalPost);
   });
 });
+
+describe('sync bridges: a worker also used asynchronously', () => {
+  it('a post not followed by a wait does not hold the bridge', async () => {
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const w = new Worker(path.join(__dirname, '../fixtures/libs/bridge-worker.js'), { workerData: { replyPort: port2, signal }, transferList: [port2] });
+    const values = await onLoop(() => {
+      const sync = (id: string): string => {
+        const seen = Atomics.load(signal, 0);
+        w.postMessage({ id, ms: 5 });
+        Atomics.wait(signal, 0, seen, 5000);
+        return (worker.receiveMessageOnPort(port1)?.message as { value: string } | undefined)?.value ?? 'no reply';
+      };
+      const first = spawn(() => sync('first')).get(); // the worker's port is now a known bridge
+      spawn(() => w.postMessage({ id: 'async', ms: 5 })).join(); // fire and forget
+      sleep(50);
+      worker.receiveMessageOnPort(port1); // the async answer, read by nobody in particular
+      const after = spawn(() => sync('after'));
+      after.join(2000);
+      return [first, after.dead ? after.value : 'stuck'];
+    });
+    expect(values).toEqual(['reply to first', 'reply to after']);
+    await w.terminate();
+  });
+});

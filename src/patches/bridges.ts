@@ -127,6 +127,11 @@ function makePost(original: Post): Post {
       if (bridge.holder === undefined && bridge.queue.length === 0) hold(bridge, fiber);
       else waitForBridge(bridge, fiber);
       if (bridge.location !== undefined) baseOf.set(fiber, Atomics.load(bridge.location.view as Int32Array, bridge.location.index));
+      // A sync call waits right after posting; a post that is not followed by a
+      // wait (an asynchronous message to the same worker) holds nothing.
+      schedule(() => {
+        if (holding.get(fiber) === bridge && !waiting.has(fiber)) finishCall(fiber);
+      });
     }
     lastPost.set(fiber, this);
     return original.apply(this, args);
