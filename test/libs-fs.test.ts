@@ -11,8 +11,9 @@ describe('file-system libraries', () => {
     await sameUnderRegister('fs-extra.js');
   }, LIB_TEST_MS);
 
-  it('glob, fast-glob and tinyglobby over one tree', async () => {
+  it('glob, fast-glob and tinyglobby over one tree, under -r and --import', async () => {
     await sameUnderRegister('globs.js');
+    await sameUnderRegister('globs.js', { preload: ['--import', 'tinyevent/register'] });
   }, LIB_TEST_MS);
 
   it('write-file-atomic and rimraf, a missing directory included', async () => {
