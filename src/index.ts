@@ -11,6 +11,7 @@ export { stats } from './core/stats';
 export type { EngineStats } from './core/native';
 export {
   getOriginal,
+  greenletLocal,
   isPatched,
   patch_all,
   patchAll,
@@ -22,6 +23,7 @@ export {
   patchNet,
   patchTimers,
   patchZlib,
+  serialize,
   unpatchAll,
 } from './monkey';
 export type { PatchAllOptions, Target as PatchTarget } from './monkey';

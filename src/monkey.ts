@@ -10,16 +10,19 @@
 // other greenlets exist; never inside Hub callbacks, while a module loads
 // (require() reads files with fs.readFileSync), or while the process exits:
 // there it calls the original. Results, errors and options are the originals'.
+import nodeFs = require('node:fs');
 import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 
 import { checkOptions, describeValue } from './core/errors';
+import { warnCapturedFs } from './patches/captured';
 import { patchCallbacksModule } from './patches/callbacks';
 import { patchChildProcessModule } from './patches/child_process';
 import { CRYPTO_LEFT_ALONE, patchCryptoModule } from './patches/crypto';
 import { patchDeasyncModule } from './patches/deasync';
 import { FS_LEFT_ALONE, patchFsModule } from './patches/fs';
 import { realExports } from './patches/modhook';
+export { greenletLocal, serialize } from './patches/modulestate';
 import { patchNetModule } from './patches/net';
 import { isTargetPatched, savedOriginal, Target, unmark } from './patches/registry';
 import { patchTimersModule } from './patches/timers';
@@ -74,7 +77,24 @@ function checkTarget(target: unknown): Target {
 }
 
 export function patchFs(): void {
+  const before = isTargetPatched('fs');
   patchFsModule();
+  warnIfCaptured(before);
+}
+
+/** fs functions patching replaced, by function (what a library that copied them still holds). */
+function fsOriginals(): Map<unknown, string> {
+  const originals = new Map<unknown, string>();
+  for (const name of Object.keys(nodeFs)) {
+    const original = savedOriginal('fs', name);
+    if (typeof original === 'function' && original !== (nodeFs as unknown as Record<string, unknown>)[name]) originals.set(original, name);
+  }
+  return originals;
+}
+
+/** After the call that patched fs: modules loaded before it may hold the originals. */
+function warnIfCaptured(fsWasPatched: boolean): void {
+  if (!fsWasPatched && isTargetPatched('fs')) warnCapturedFs(fsOriginals());
 }
 export function patchChildProcess(): void {
   patchChildProcessModule();
@@ -114,10 +134,12 @@ export function patchAll(options: PatchAllOptions = {}): void {
       throw new TypeError(`patchAll(): unknown option ${JSON.stringify(key)}; known options: ${Object.values(OPTION_OF).join(', ')}`);
     }
   }
+  const fsWasPatched = isTargetPatched('fs');
   for (const target of TARGETS) {
     const enabled = opts[OPTION_OF[target]];
     if (target === 'callbacks' ? enabled === true : enabled !== false) PATCHERS[target]();
   }
+  warnIfCaptured(fsWasPatched);
 }
 export { patchAll as patch_all };
 

@@ -5,6 +5,11 @@
 // child_process, timers, net, deasync, zlib, crypto, callbacks). By default every target is
 // patched, callbacks included: plain timer callbacks run in greenlets of their
 // own, so callbacks that block overlap (see patches/callbacks.ts).
+// UV_THREADPOOL_SIZE defaults to 64 (patches/threadpool.ts).
+// First, before anything can start libuv's thread pool (loading the engine may).
+import { sizeThreadPool } from './patches/threadpool';
+sizeThreadPool();
+// eslint-disable-next-line import/first
 import { patchTargets, TARGETS } from './monkey';
 
 function requested(): readonly string[] {

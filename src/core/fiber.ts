@@ -16,6 +16,7 @@ import { BlockingSwitchOutError, errorText, GreenletExit, LoopExit } from './err
 import { Fifo } from './fifo';
 import { drainErrors, engine, runTicks, setCheckHandler } from './native';
 import { noteMainHandoff } from './placement';
+import { closeTurns, openTurns } from './tickorder';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
 export interface Msg {
@@ -202,6 +203,8 @@ export function hubQueueLength(): number {
 // timer callbacks in greenlets), and the Hub's own turn must stay on the main thread.
 const hubSetImmediate = globalThis.setImmediate;
 const hubClearImmediate = globalThis.clearImmediate;
+/** The Hub's own immediates (its turns), told apart from the program's (loopevent.ts). */
+const hubImmediates = new WeakSet<object>();
 
 function drain(): void {
   state.scheduled = false;
@@ -230,6 +233,7 @@ function requestDrain(): void {
   } else if (!state.scheduled) {
     state.scheduled = true;
     state.immediate = hubSetImmediate(drain);
+    hubImmediates.add(state.immediate);
   }
 }
 
@@ -278,6 +282,11 @@ export function schedule(callback: () => void): void {
 export function rootResumable(): boolean {
   const waits = state.rootWaits;
   return waits.length > 0 && waits[waits.length - 1].msg !== undefined;
+}
+
+/** @internal True if `resource` (an async resource) is the Hub's own turn, not an event of the program. */
+export function isHubImmediate(resource: unknown): boolean {
+  return typeof resource === 'object' && resource !== null && hubImmediates.has(resource);
 }
 
 /** True while Hub callbacks run: the root greenlet may not block there. */
@@ -502,9 +511,14 @@ export function microtasksCanRun(): boolean {
 function rootWait(seq: number): Msg {
   const wait = state.rootWaits.find((w) => w.seq === seq);
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
+  let turning = false;
   try {
     while (wait.msg === undefined) {
       let alive: boolean;
+      if (!turning) {
+        openTurns(); // only when the loop turns: a raw switch back to the root needs none
+        turning = true;
+      }
       startTurning();
       try {
         alive = engine.runOnce();
@@ -527,6 +541,7 @@ function rootWait(seq: number): Msg {
     }
     return wait.msg;
   } finally {
+    if (turning) closeTurns();
     const index = state.rootWaits.indexOf(wait);
     if (index >= 0) state.rootWaits.splice(index, 1);
     if (state.queue.length > 0) requestDrain();

@@ -103,9 +103,17 @@ interface Shared {
 }
 type EngineHolder = { [ENGINE]?: Shared };
 
+/** Non-zero while runTicks() runs: the callbacks it runs are ticks, not the loop's (see tickorder.ts). */
+export const ticks = { running: 0 };
+
 /** Runs pending nextTicks and microtasks now (Node's own tick callback). */
 export function runTicks(): void {
-  (process as unknown as { _tickCallback(): void })._tickCallback();
+  ticks.running++;
+  try {
+    (process as unknown as { _tickCallback(): void })._tickCallback();
+  } finally {
+    ticks.running--;
+  }
 }
 
 function drainTicks(errors: unknown[], engine: () => NativeEngine): void {

@@ -25,6 +25,8 @@ interface TimerState {
   /** Cancelled entries still in the heap (removed lazily). */
   dead: number;
   armedFor: number;
+  /** Told after each firing (deasync's runLoopOnce waits for any event). */
+  fired?: Set<() => void>;
 }
 
 // Shared through globalThis, like the Hub: one native timer, one heap.
@@ -91,6 +93,14 @@ function fire(s: TimerState): void {
   dropDead(s);
   const next = s.heap.peek();
   if (next !== undefined && next.deadline < s.armedFor) arm(s, next.deadline);
+  if (s.fired !== undefined) for (const listener of [...s.fired]) listener();
+}
+
+/** Calls `listener` on the Hub after every firing of tinyevent's timer, until the returned function is called. */
+export function onTimersFired(listener: () => void): () => void {
+  const listeners = (state.fired ??= new Set());
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 /** Calls `callback` on the Hub after `ms` (any non-negative duration; Infinity never fires). */

@@ -68,10 +68,6 @@ function bodyTooLarge(url: string, max: number): Error {
   return Object.assign(error, { code: 'ERR_BODY_TOO_LARGE' });
 }
 
-function isHangUp(error: unknown): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ECONNRESET' && error.message === 'socket hang up';
-}
-
 /** One request/response, no redirects. Throws Node's errors unchanged. */
 function exchange(url: URL, method: string, headers: http.OutgoingHttpHeaders, body: Buffer | undefined, opts: RequestOptions, timeout: number | undefined, maxBody: number): Response {
   const secure = url.protocol === 'https:';
@@ -80,17 +76,9 @@ function exchange(url: URL, method: string, headers: http.OutgoingHttpHeaders, b
   return waitIo(label, timeout, (wake) => {
     let req: http.ClientRequest | undefined;
     let done = false;
-    let hangUp: NodeJS.Immediate | undefined;
-    const finish = (error: unknown): void => {
+    const fail = (error: unknown): void => {
       done = true;
       wake(errorMsg(error));
-    };
-    const fail = (error: unknown): void => {
-      // While the root greenlet blocks, Node may deliver a socket's 'close' before
-      // the 'error' that caused it, so the request reports "socket hang up" first:
-      // give the real error (ECONNREFUSED, ...) one loop turn to arrive.
-      if (hangUp === undefined && isHangUp(error)) hangUp = setImmediate(finish, error);
-      else finish(error);
     };
     const onResponse = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -116,7 +104,6 @@ function exchange(url: URL, method: string, headers: http.OutgoingHttpHeaders, b
     req.on('error', fail);
     req.end(body);
     return () => {
-      if (hangUp !== undefined) clearImmediate(hangUp);
       if (!done) req?.destroy(); // killed or timed out: drop the exchange
       req = undefined;
     };

@@ -77,12 +77,7 @@ export class Socket {
       this.#error ??= error;
       this.#wakeAll();
     });
-    sock.on('close', (hadError: boolean) => {
-      // A 'close' that had an error may come before that 'error' (Node emits
-      // the error on a tick, the close from libuv): closed counts once both are in.
-      if (hadError && this.#error === undefined) sock.once('error', () => this.#onClose());
-      else this.#onClose();
-    });
+    sock.on('close', () => this.#onClose());
     sock.on('drain', () => this.#writer?.(OK));
   }
 

@@ -9,6 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 
 import { awaitCallback, callOriginal, cooperative } from './cooperate';
+import { patchModuleState } from './modulestate';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule } from './registry';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -300,7 +301,10 @@ export function patchChildProcessModule(): void {
     patchItem('child_process', childProcess, name, dressAs(make(original), original));
   }
   syncBuiltinESMExports();
+  // Commands now overlap: shelljs's per-command state becomes greenlet-local.
+  const unhookState = patchModuleState();
   markPatched('child_process', () => {
+    unhookState();
     restoreModule('child_process');
     syncBuiltinESMExports();
   });

@@ -6,6 +6,7 @@ import { OK, schedule, unwrap } from '../core/fiber';
 import { block } from '../core/block';
 import { sleep } from '../core/waiting';
 import { awaitCallback, cooperative } from './cooperate';
+import { waitForLoopEvent } from './loopevent';
 import { addHook, brand, entrySuffix, PackageHook, removeHook } from './modhook';
 import { isTargetPatched, markPatched } from './registry';
 
@@ -44,7 +45,8 @@ function wrapDeasync(real: Deasync): Deasync {
   };
   cooperativeDeasync.runLoopOnce = function (): void {
     if (!cooperative()) return real.runLoopOnce();
-    yieldOnce();
+    // uv_run(UV_RUN_ONCE) returns once the loop has run something: wait for that.
+    waitForLoopEvent('deasync.runLoopOnce()');
   };
   cooperativeDeasync.loopWhile = function (pred: () => boolean): void {
     if (!cooperative()) return real.loopWhile(pred);

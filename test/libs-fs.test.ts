@@ -1,0 +1,22 @@
+// Real file-system libraries, unmodified, from several greenlets at once under
+// tinyevent/register: the same results and errors as plain Node, overlapping.
+import { beforeAll, describe, it } from 'vitest';
+
+import { ensureBuilt, LIB_TEST_MS, sameUnderRegister } from './libs-util';
+
+beforeAll(ensureBuilt);
+
+describe('file-system libraries', () => {
+  it('fs-extra: outputFile, outputJson, copy, move, ensureDir, remove; ENOENT and bad JSON', async () => {
+    await sameUnderRegister('fs-extra.js');
+  }, LIB_TEST_MS);
+
+  it('glob, fast-glob and tinyglobby over one tree, under -r and --import', async () => {
+    await sameUnderRegister('globs.js');
+    await sameUnderRegister('globs.js', { preload: ['--import', 'tinyevent/register'] });
+  }, LIB_TEST_MS);
+
+  it('write-file-atomic and rimraf, a missing directory included', async () => {
+    await sameUnderRegister('write-file-atomic.js');
+  }, LIB_TEST_MS);
+});
