@@ -135,7 +135,7 @@ sem.rawlink(() => result.push('a'));
 sem.release();
 sem.rawlink(() => result.push('b'));
 sem.release();
-sleep(1);
+sleep(50);
 print('release_twice', result.sort());
 sem = new Semaphore();
 print('wait on unacquired', wait([sem]).length);

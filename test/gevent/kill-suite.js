@@ -11,12 +11,12 @@ const state = (g) => [g.started, g.dead, g.started, g.ready(), g.successful(), t
 
 // test_simple_exit
 let linkTest = [];
-let g = new Greenlet(() => (sleep(10), 5));
+let g = new Greenlet(() => (sleep(50), 5));
 g.rawlink((x) => linkTest.push(x));
 print('new', state(g));
 g.start();
 print('started', state(g));
-sleep(1);
+sleep(0);
 print('running', state(g), linkTest);
 g.join();
 sleep(0);
@@ -45,7 +45,7 @@ for (const block of [true, false]) {
         else g.kill(exc, { block });
         if (!block) sleep(1);
       }
-      sleep(10);
+      sleep(50);
       print('kill', block ? 'block' : 'nonblock', all ? 'killall' : 'kill', exc ? 'exc' : 'exit', state(g), result, linkTest.length === 1 && linkTest[0] === g);
     }
   }

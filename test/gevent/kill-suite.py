@@ -8,12 +8,12 @@ def state(g):
 
 # test_simple_exit
 link_test = []
-g = gevent.Greenlet(lambda: (gevent.sleep(0.01), 5)[1])
+g = gevent.Greenlet(lambda: (gevent.sleep(0.05), 5)[1])
 g.rawlink(link_test.append)
 print('new', state(g))
 g.start()
 print('started', state(g))
-gevent.sleep(0.001)
+gevent.sleep(0)
 print('running', state(g), link_test)
 g.join()
 gevent.sleep(0)
@@ -52,7 +52,7 @@ for block in (True, False):
                     g.kill(block=block, **kwargs)
                 if not block:
                     gevent.sleep(0.001)
-            gevent.sleep(0.01)
+            gevent.sleep(0.05)
             print('kill', 'block' if block else 'nonblock', 'killall' if killall else 'kill',
                   'exc' if exc else 'exit', state(g), result, link_test == [g])
 
