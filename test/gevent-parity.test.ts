@@ -300,3 +300,21 @@ describe('the root greenlet as a waiter', () => {
     expect(events).toEqual(['waiting', 'sending hello', 'hello', 'sending world', 'world', '|', 'sent world']);
   });
 });
+
+describe('waiting its turn where waiting is impossible', () => {
+  it('a Hub callback waiting on an Event that is set while it is being notified returns true at once', () => {
+    const e = new Event();
+    const other = new Event();
+    let got: unknown;
+    spawn(() => e.wait());
+    sleep(0);
+    other.rawlink(() => {
+      got = e.wait(); // in a Hub callback: cannot wait its turn, and need not
+    });
+    other.set();
+    e.set(); // its notification pass is due when other's link runs
+    sleep(0);
+    sleep(0);
+    expect(got).toBe(true);
+  });
+});

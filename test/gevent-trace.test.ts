@@ -65,12 +65,14 @@ describe('the set of programs', () => {
 describe.skipIf(missing !== undefined)(`gevent traces${missing === undefined ? '' : ` (skipped: ${PYTHON} cannot import gevent: apt-get install python3-gevent)`}`, () => {
   for (const name of programs) {
     it(`${name}: tinyevent prints what gevent prints`, async () => {
-      const gevent = await run(PYTHON, ['-u', `${name}.py`], { PYTHONUNBUFFERED: '1' });
-      const tinyevent = await run(process.execPath, [`${name}.js`]);
+      const [gevent, tinyevent] = await Promise.all([
+        run(PYTHON, ['-u', `${name}.py`], { PYTHONUNBUFFERED: '1' }),
+        run(process.execPath, [`${name}.js`]),
+      ]);
       expect(gevent.code, `gevent's own run of ${name}.py failed:\n${gevent.stderr}`).not.toBe(null);
       expect(lines(gevent.stdout).length, `${name}.py prints a trace`).toBeGreaterThan(0);
       expect(lines(tinyevent.stdout), `${name}.js stderr:\n${tinyevent.stderr}`).toEqual(lines(gevent.stdout));
       expect(tinyevent.code, `${name}.js stderr:\n${tinyevent.stderr}`).toBe(gevent.code);
-    });
+    }, DEADLINE_MS + 5_000);
   }
 });

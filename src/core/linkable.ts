@@ -2,7 +2,7 @@
 // its links, in FIFO order, on the Hub once it becomes ready.
 import { block, TIMED_OUT } from './block';
 import { checkFunction } from './errors';
-import { OK, reportHubError, rootResumable, schedule, unwrap } from './fiber';
+import { currentFiber, inHub, OK, reportHubError, root, rootResumable, schedule, unwrap } from './fiber';
 
 export type LinkableCallback<S> = (source: S) => void;
 
@@ -99,7 +99,8 @@ export abstract class Linkable<S = unknown> {
    * due, so the caller must wait for its turn (_waitTurn) before returning.
    */
   protected _notificationDue(): boolean {
-    return this.#notifying;
+    // Hub callbacks cannot wait: for them a set flag is simply set.
+    return this.#notifying && !(currentFiber() === root && inHub());
   }
 
   /** @internal Waits, with no timeout, until the notification pass due reaches this caller. */

@@ -44,6 +44,12 @@ export class Pool extends Group {
     super.add(greenlet);
   }
 
+  /** Adds an unstarted greenlet, waiting for a free slot as add() does, and starts it. */
+  override start<T>(greenlet: Greenlet<T>, options: AddOptions = {}): void {
+    this.add(greenlet, options);
+    greenlet.start();
+  }
+
   protected override _onDiscard(): void {
     this.#slots?.release();
   }

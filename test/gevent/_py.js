@@ -8,6 +8,7 @@ function repr(value) {
   if (typeof value === 'string') return `'${value}'`;
   if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
   if (value instanceof Tuple) return value.items.length === 1 ? `(${repr(value.items[0])},)` : `(${value.items.map(repr).join(', ')})`;
+  if (value instanceof Float) return Number.isInteger(value.value) ? `${value.value}.0` : String(value.value);
   if (value instanceof Error) return `${value.pyName ?? value.constructor.name}(${value.message === '' ? '' : repr(value.message)})`;
   return String(value);
 }
@@ -16,6 +17,13 @@ function repr(value) {
 class Tuple {
   constructor(...items) {
     this.items = items;
+  }
+}
+
+/** A Python float, for repr(): 1 prints as 1.0. */
+class Float {
+  constructor(value) {
+    this.value = value;
   }
 }
 
@@ -29,4 +37,4 @@ function pyError(name) {
   return { [name]: class extends Error {} }[name];
 }
 
-module.exports = { print, pyError, repr, Tuple };
+module.exports = { Float, print, pyError, repr, Tuple };

@@ -29,6 +29,6 @@ g.join();
 print('custom', g.dead, repr(g.exception), g.successful());
 g = spawn(sleep, 1000);
 sleep(0);
-g.kill(undefined, { timeout: 10 });
+g.kill(undefined, { timeout: 500 });
 print('kill with timeout', g.dead);
 print('kill dead again', g.kill());
