@@ -66,6 +66,7 @@ const CALLBACK = ['function'];
 const TIMEOUT = [...OPTIONAL, ...LONG]; // (timeout?): blocks for the long ones
 // ({ block, timeout, ... }?): any object is an options object; unknown keys are ignored.
 const OPTIONS = [...OPTIONAL, 'empty object', 'throwing valueOf', 'proxy', 'Object.create(null)'];
+const GIVEN_OBJECT = ['empty object', 'throwing valueOf', 'proxy', 'Object.create(null)'];
 const LINKABLE = { rawlink: CALLBACK, unlink: ANY, linkcount: ANY, ready: ANY, toString: ANY };
 const QUEUE = {
   ...LINKABLE,
@@ -75,7 +76,7 @@ const QUEUE = {
 const LOCK = { ...LINKABLE, locked: ANY, acquire: OPTIONS, release: ANY, wait: TIMEOUT, run: CALLBACK, hold: ANY, isOwned: ANY };
 const GROUP = {
   has: ANY, discard: ANY, add: [], full: ANY, freeCount: ANY, waitAvailable: TIMEOUT, spawn: CALLBACK, join: OPTIONS,
-  kill: ANY, killone: [], apply: CALLBACK, applyAsync: CALLBACK, map: [], imap: [], imapUnordered: [], toString: ANY,
+  kill: ANY, killone: [], apply: CALLBACK, applyAsync: CALLBACK, applyCb: CALLBACK, map: [], imap: [], imapUnordered: [], toString: ANY,
 };
 
 const BEHAVIOUR = {
@@ -161,6 +162,23 @@ const BEHAVIOUR = {
   'tinyevent/monkey:patchNet': PATCH,
   'tinyevent/monkey:patchTimers': PATCH,
   'tinyevent/monkey:unpatchAll': PATCH,
+  'tinyevent:patchZlib': PATCH,
+  'tinyevent:patchCrypto': PATCH,
+  'tinyevent/monkey:patchZlib': PATCH,
+  'tinyevent/monkey:patchCrypto': PATCH,
+  // (object, keys?): any object's properties can be made greenlet-local.
+  'tinyevent:greenletLocal': { accepts: GIVEN_OBJECT },
+  'tinyevent/monkey:greenletLocal': { accepts: GIVEN_OBJECT },
+  // (moduleName | exports): a name that does not resolve is require()'s own error.
+  'tinyevent:serialize': { accepts: ['string', 'array', 'function', ...GIVEN_OBJECT] },
+  'tinyevent/monkey:serialize': { accepts: ['string', 'array', 'function', ...GIVEN_OBJECT] },
+  // ({ ... } = {}): an options object; unknown keys are ignored.
+  'tinyevent:ThreadPool': { accepts: OPTIONS },
+  'tinyevent/threadpool:ThreadPool': { accepts: OPTIONS },
+  'tinyevent:ThreadPoolClosedError': ERROR_CLASS,
+  'tinyevent/threadpool:ThreadPoolClosedError': ERROR_CLASS,
+  'tinyevent/net:udp': { accepts: OPTIONS },
+  'tinyevent/net:DatagramSocket': { accepts: OPTIONS },
 };
 
 module.exports = { ALL, BAD_VALUES, BEHAVIOUR, OBJECTS, SKIP_ENTRIES };
