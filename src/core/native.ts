@@ -16,6 +16,10 @@ export interface EngineStats {
   started: number;
   /** Stack size of greenlet threads, in bytes. */
   stackSize: number;
+  /** Baton hand-offs between threads so far. */
+  switches: number;
+  /** Hand-offs that had to wake a thread asleep in the kernel (the expensive kind). */
+  sleeperWakes: number;
   /** Where greenlet threads run now: 'shared', all on the main thread's CPU; 'spread', any CPU (see TINYEVENT_CPU). */
   cpu: 'shared' | 'spread';
 }
@@ -29,6 +33,8 @@ export interface NativeEngine {
   runOnce(): boolean;
   stop(): void;
   armTimer(ms: number): void;
+  /** Runs the Hub handler on the next turn of the loop (once, however often armed before it runs). */
+  armHub(): void;
   loopAlive(): boolean;
   /** Milliseconds the event loop has waited in its poll (for I/O or timers). */
   loopIdleMs(): number;
@@ -43,7 +49,7 @@ export interface NativeEngine {
 }
 
 interface Addon {
-  setup(drain: () => void, onTimer: () => void): NativeEngine;
+  setup(drain: () => void, onTimer: () => void, onHub: () => void): NativeEngine;
 }
 
 function packageRoot(): string {
@@ -129,6 +135,7 @@ interface Shared {
   engine: NativeEngine;
   drainErrors: unknown[];
   onTimer: () => void;
+  onHub: () => void;
 }
 type EngineHolder = { [ENGINE]?: Shared };
 
@@ -160,10 +167,11 @@ function load(): Shared {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addon = require(addonPath()) as Addon;
   const drainErrors: unknown[] = [];
-  const shared: Shared = { engine: undefined as unknown as NativeEngine, drainErrors, onTimer: () => undefined };
+  const shared: Shared = { engine: undefined as unknown as NativeEngine, drainErrors, onTimer: () => undefined, onHub: () => undefined };
   shared.engine = addon.setup(
     () => drainTicks(drainErrors, () => shared.engine),
     () => shared.onTimer(),
+    () => shared.onHub(),
   );
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
@@ -176,6 +184,11 @@ const shared = load();
 export const engine: NativeEngine = shared.engine;
 /** Errors thrown by nextTick callbacks that ran inside a root wait. */
 export const drainErrors: unknown[] = shared.drainErrors;
+
+/** Sets what runs when the armed Hub turn comes (the run queue's drain). */
+export function setHubHandler(handler: () => void): void {
+  shared.onHub = handler;
+}
 
 /** Sets what runs when the Hub timer fires (the timer heap's handler). */
 export function setTimerHandler(handler: () => void): void {

@@ -81,6 +81,8 @@ void ArmTimerFn(const FunctionCallbackInfo<Value>& info) {
   EngineOf(info)->ArmTimer(info[0].As<v8::Number>()->Value());
 }
 
+void ArmHubFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->ArmHub(); }
+
 void LoopAliveFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopAlive()); }
 
 void LoopIdleMsFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopIdleMs()); }
@@ -116,6 +118,8 @@ void StatsFn(const FunctionCallbackInfo<Value>& info) {
   set("idle", static_cast<double>(engine->idle()));
   set("started", static_cast<double>(engine->started()));
   set("stackSize", static_cast<double>(engine->stack_size()));
+  set("switches", engine->switches());
+  set("sleeperWakes", engine->sleeper_wakes());
   stats->Set(context, String::NewFromUtf8(isolate, "cpu").ToLocalChecked(),
              String::NewFromUtf8(isolate, cpus::Shared() ? "shared" : "spread").ToLocalChecked())
       .Check();
@@ -136,16 +140,16 @@ void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(
 
 void Cleanup(void* arg) { static_cast<Engine*>(arg)->Shutdown(); }
 
-// setup(drain, onTimer) -> engine object. One engine per Node environment.
+// setup(drain, onTimer, onHub) -> engine object. One engine per Node environment.
 void SetupFn(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
-  if (info.Length() < 2 || !info[0]->IsFunction() || !info[1]->IsFunction()) {
-    return Throw(isolate, false, "setup(drain, onTimer) takes two functions");
+  if (info.Length() < 3 || !info[0]->IsFunction() || !info[1]->IsFunction() || !info[2]->IsFunction()) {
+    return Throw(isolate, false, "setup(drain, onTimer, onHub) takes three functions");
   }
   Local<Context> context = isolate->GetCurrentContext();
   // Never freed: parked threads may reference it until the process ends.
   Engine* engine = new Engine(isolate, context, node::GetCurrentEventLoop(isolate), info[0].As<Function>(),
-                              info[1].As<Function>());
+                              info[1].As<Function>(), info[2].As<Function>());
   node::AddEnvironmentCleanupHook(isolate, Cleanup, engine);
 
   Local<External> data = External::New(isolate, engine);
@@ -160,6 +164,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("runOnce", RunOnceFn);
   add("stop", StopFn);
   add("armTimer", ArmTimerFn);
+  add("armHub", ArmHubFn);
   add("loopAlive", LoopAliveFn);
   add("loopIdleMs", LoopIdleMsFn);
   add("terminate", TerminateFn);

@@ -42,9 +42,9 @@ uintptr_t CurrentStackLow() {
 }  // namespace
 
 Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop,
-               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer)
+               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_hub)
     : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain), on_timer_(isolate, on_timer),
-      stack_size_(kDefaultStackSize) {
+      on_hub_(isolate, on_hub), stack_size_(kDefaultStackSize) {
   auto main = std::make_unique<Greenthread>();
   main->engine = this;
   main->assigned = main->started = true;
@@ -52,6 +52,8 @@ Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* 
   slots_.push_back(std::move(main));
   uv_prepare_init(loop_, &prepare_);
   uv_timer_init(loop_, &timer_);
+  uv_idle_init(loop_, &idle_handle_);
+  idle_handle_.data = this;
   timer_.data = this;
   prepare_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
@@ -61,7 +63,10 @@ bool Engine::HandOff(Greenthread* target) {
   // A sleeping target moves to the current CPU placement before it is woken:
   // cheap while it sleeps, and the kernel then wakes it where it is to run.
   if (target->baton.Asleep()) cpus::FollowSleeper(target->tid, &target->cpu_generation);
-  return target->baton.Give();
+  switches_++;
+  const bool woke = target->baton.Give();
+  if (woke) sleeper_wakes_++;
+  return woke;
 }
 
 bool Engine::ValidTarget(int id) const {
@@ -86,6 +91,7 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     return -1;
   }
   Greenthread* g;
+  if (idle_.empty()) AdoptThreadAhead();
   if (!idle_.empty()) {
     g = slots_[idle_.back()].get();
     idle_.pop_back();
@@ -110,23 +116,27 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
   return g->id;
 }
 
-// Creating a thread costs the main thread 15-45 µs on a virtual machine: when
-// spawns outrun the pool, it makes the next one while it waits for the greenlet
-// it just resumed, instead of on the way to the next start. Called on the main
-// thread inside Park, without the baton: the new thread is kept aside (no slot,
-// no id) until the main thread holds the baton again and adopts it.
+// Creating a thread costs 15-45 µs on a virtual machine: when spawns outrun
+// the pool, the thread that parks next makes the next thread after it has
+// handed the baton on, while the greenlet it switched to runs, instead of on
+// the way to the next start. Made without the baton, the new thread is kept
+// aside (no slot, no id; published with release) until the baton holder adopts it.
 void Engine::MakeThreadAhead() {
-  if (ahead_) return;
-  auto fresh = std::make_unique<Greenthread>();
-  fresh->engine = this;
-  if (CreateThread(fresh.get())) ahead_ = std::move(fresh);  // else the next Assign tries again
+  if (making_.exchange(true, std::memory_order_acquire)) return;
+  if (ahead_.load(std::memory_order_acquire) == nullptr) {
+    auto fresh = std::make_unique<Greenthread>();
+    fresh->engine = this;
+    if (CreateThread(fresh.get())) ahead_.store(fresh.release(), std::memory_order_release);  // else the next Assign tries again
+  }
+  making_.store(false, std::memory_order_release);
 }
 
 void Engine::AdoptThreadAhead() {
-  if (!ahead_) return;
-  ahead_->id = static_cast<int>(slots_.size());
-  idle_.push_back(ahead_->id);
-  slots_.push_back(std::move(ahead_));
+  Greenthread* made = ahead_.exchange(nullptr, std::memory_order_acquire);
+  if (made == nullptr) return;
+  made->id = static_cast<int>(slots_.size());
+  idle_.push_back(made->id);
+  slots_.emplace_back(made);
 }
 
 // The switch. Leaves the isolate completely (every Enter undone), so that V8's
@@ -151,7 +161,7 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   {
     v8::Unlocker unlocker(isolate_);
     // Read while this thread still holds the baton; Give() hands engine state over.
-    const bool make_ahead = make_ahead_ && self == slots_[0].get() && !closing_ && !fail_next_create_;
+    const bool make_ahead = make_ahead_ && !closing_ && !fail_next_create_;
     if (make_ahead) make_ahead_ = false;
     const bool first_start = !target->started_once;
     target->started_once = true;
@@ -163,7 +173,7 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
   cpus::Follow(&self->cpu_generation);
-  if (self == slots_[0].get()) AdoptThreadAhead();
+  AdoptThreadAhead();
 #if V8_MAJOR_VERSION >= 12
   if (!async_context.IsEmpty()) SetAsyncContext(isolate_, context, async_context);
 #endif
@@ -272,6 +282,23 @@ void Engine::ArmTimer(double ms) {
   }
 }
 
+void Engine::ArmHub() {
+  if (!closing_) uv_idle_start(&idle_handle_, OnIdle);
+}
+
+void Engine::OnIdle(uv_idle_t* handle) {
+  uv_idle_stop(handle);
+  Engine* engine = static_cast<Engine*>(handle->data);
+  v8::Isolate* isolate = engine->isolate_;
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = engine->context_.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  // As OnTimer: nextTicks and microtasks run after it; the drain reports its own errors.
+  v8::MaybeLocal<v8::Value> ignored = node::MakeCallback(isolate, context->Global(), engine->on_hub_.Get(isolate), 0,
+                                                          nullptr, node::async_context{0, 0});
+  (void)ignored;
+}
+
 void Engine::OnTimer(uv_timer_t* handle) {
   Engine* engine = static_cast<Engine*>(handle->data);
   v8::Isolate* isolate = engine->isolate_;
@@ -297,6 +324,8 @@ bool Engine::RunOnce() {
 void Engine::Shutdown() {
   if (closing_) return;
   closing_ = true;
+  while (making_.load(std::memory_order_acquire)) sched_yield();
+  AdoptThreadAhead();
   // Unwind every greenlet still parked mid-body so that none stays entered in
   // the isolate; their JavaScript is terminated, not resumed.
   for (size_t i = 1; i < slots_.size(); i++) {
@@ -324,7 +353,9 @@ void Engine::Shutdown() {
   for (auto& g : slots_) g->body.Reset();
   uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&idle_handle_), nullptr);
   on_timer_.Reset();
+  on_hub_.Reset();
   drain_.Reset();
   context_.Reset();
 }

@@ -44,7 +44,7 @@ struct Greenthread {
 class Engine {
  public:
   Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop, v8::Local<v8::Function> drain,
-         v8::Local<v8::Function> on_timer);
+         v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_hub);
   ~Engine() = default;
 
   // Each method below runs on the baton holder, with the isolate locked.
@@ -59,6 +59,10 @@ class Engine {
   // Node's timer list does not fire while a timer callback runs, and the root
   // greenlet may block inside one; this timer still fires. ms < 0 stops it.
   void ArmTimer(double ms);
+  // Runs on_hub once on the next turn of the loop (an idle handle: the poll does
+  // not wait while it is armed). Not an immediate: a root greenlet may block
+  // inside one, and Node's immediate queue breaks when a nested turn runs it.
+  void ArmHub();
   bool LoopAlive() const { return uv_loop_alive(loop_) != 0; }
   // Milliseconds the loop has waited in its poll (Node turns the metric on).
   double LoopIdleMs() const { return static_cast<double>(uv_metrics_idle_time(loop_)) / 1e6; }
@@ -69,6 +73,9 @@ class Engine {
   size_t threads() const { return slots_.size() - 1; }
   size_t idle() const { return idle_.size(); }
   size_t started() const { return started_; }
+  // Hand-offs of the baton, and how many of them woke a thread asleep in the kernel.
+  double switches() const { return static_cast<double>(switches_); }
+  double sleeper_wakes() const { return static_cast<double>(sleeper_wakes_); }
   void set_stack_size(size_t bytes) { stack_size_ = bytes; }
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
@@ -78,13 +85,14 @@ class Engine {
   static void* ThreadMain(void* arg);
   static void OnPrepare(uv_prepare_t* handle);
   static void OnTimer(uv_timer_t* handle);
+  static void OnIdle(uv_idle_t* handle);
   int RunBody(Greenthread* self);
   void Park(Greenthread* self, Greenthread* target, bool patient);
   // Gives `target` the baton; true if it was asleep.
   bool HandOff(Greenthread* target);
   bool CreateThread(Greenthread* g);
-  void MakeThreadAhead();             // main thread, inside Park
-  void AdoptThreadAhead();            // main thread, holding the baton
+  void MakeThreadAhead();             // any thread, inside Park, without the baton
+  void AdoptThreadAhead();            // the baton holder
 
   v8::Isolate* isolate_;
   uv_loop_t* loop_;
@@ -93,6 +101,8 @@ class Engine {
   uv_prepare_t prepare_;
   uv_timer_t timer_;
   v8::Global<v8::Function> on_timer_;  // runs due Hub timers
+  uv_idle_t idle_handle_;
+  v8::Global<v8::Function> on_hub_;    // runs the Hub's queue
   std::vector<std::unique_ptr<Greenthread>> slots_;
   std::vector<int> idle_;            // LIFO: the most recently used thread is warmest
   int current_ = 0;
@@ -101,8 +111,13 @@ class Engine {
   bool closing_ = false;
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
   bool make_ahead_ = false;           // the pool ran dry at the last Assign
-  std::unique_ptr<Greenthread> ahead_;  // made by MakeThreadAhead, not yet adopted
+  // Made by MakeThreadAhead (by a thread that has just handed the baton on),
+  // not yet adopted; `making_` lets one thread at a time make it.
+  std::atomic<Greenthread*> ahead_{nullptr};
+  std::atomic<bool> making_{false};
   size_t started_ = 0;               // greenlet threads with a body on their stack
+  uint64_t switches_ = 0;            // baton hand-offs (HandOff calls)
+  uint64_t sleeper_wakes_ = 0;       // of which woke a sleeping thread
   int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 
