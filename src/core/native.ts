@@ -20,6 +20,8 @@ export interface EngineStats {
   switches: number;
   /** Hand-offs that had to wake a thread asleep in the kernel (the expensive kind). */
   sleeperWakes: number;
+  /** Hand-offs to a thread that had parked less than 50 µs before (spinning would catch those). */
+  briefHandoffs: number;
   /** Where greenlet threads run now: 'shared', all on the main thread's CPU; 'spread', any CPU (see TINYEVENT_CPU). */
   cpu: 'shared' | 'spread';
 }
@@ -87,16 +89,16 @@ function addonPath(): string {
 }
 
 /**
- * TINYEVENT_CPU chooses where greenlet threads run. 'shared' pins the main
- * thread, and every greenlet thread, to one CPU: resuming a parked greenlet is
- * then a same-CPU context switch (~3 µs) instead of a cross-CPU wake-up (20-50
- * µs on small virtual machines), while a hot switch costs ~2.4 µs instead of
- * ~0.6 µs. 'spread' (the default) leaves them on any CPU. 'auto' keeps
- * whichever of the two gets more done, trying the other now and then
- * (placement.ts).
+ * TINYEVENT_CPU chooses where greenlet threads run. 'auto' (the default) moves
+ * them as the workload asks (placement.ts): all on the main thread's CPU while
+ * most hand-offs go to threads that have been asleep a while (servers: a
+ * same-CPU wake-up costs ~3 µs, a cross-CPU one 20-50 µs on small virtual
+ * machines), on any CPU while most go to threads that parked just before
+ * (ping-pong, where spinning makes a hand-off ~0.6 µs). 'shared' and 'spread'
+ * fix one placement.
  */
 function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
-  const chosen = mode === undefined || mode === '' ? 'spread' : mode;
+  const chosen = mode === undefined || mode === '' ? 'auto' : mode;
   if (chosen !== 'spread' && chosen !== 'shared' && chosen !== 'auto') {
     throw new RangeError(`TINYEVENT_CPU must be 'auto', 'shared' or 'spread', got ${JSON.stringify(mode)}`);
   }
@@ -110,6 +112,8 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
     process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
     return;
   }
+  // The kernel may refuse a pin (a restricted container): auto then stays spread, quietly.
+  if (chosen === 'auto' && !enableAutoPlacement(engine)) return;
   // A worker thread would inherit a pin and lose its own CPU: workers made
   // through worker_threads.Worker (read after this point) start unpinned.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -127,7 +131,6 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
   }
   Object.defineProperty(Worker, 'name', { value: 'Worker' });
   threads.Worker = Worker;
-  if (chosen === 'auto') enableAutoPlacement(engine);
 }
 
 const ENGINE = Symbol.for('tinyevent.engine.v1');

@@ -120,6 +120,7 @@ void StatsFn(const FunctionCallbackInfo<Value>& info) {
   set("stackSize", static_cast<double>(engine->stack_size()));
   set("switches", engine->switches());
   set("sleeperWakes", engine->sleeper_wakes());
+  set("briefHandoffs", engine->brief_handoffs());
   stats->Set(context, String::NewFromUtf8(isolate, "cpu").ToLocalChecked(),
              String::NewFromUtf8(isolate, cpus::Shared() ? "shared" : "spread").ToLocalChecked())
       .Check();

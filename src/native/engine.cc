@@ -18,6 +18,9 @@ constexpr size_t kDefaultStackSize = 1024 * 1024 + kStackMargin;
 // greenlet starting on a new thread takes ~30 µs). Not longer: a thread woken on
 // the Hub's CPU waits for the spin to end.
 constexpr uint32_t kHubSpinUs = 60;
+// A thread that parked less than this before it is handed the baton would have
+// been caught spinning (the placement policy counts these).
+constexpr int64_t kBriefParkNs = 50 * 1000;
 
 #if V8_MAJOR_VERSION >= 12
 v8::Local<v8::Value> GetAsyncContext(v8::Isolate* isolate, v8::Local<v8::Context>) {
@@ -64,6 +67,7 @@ bool Engine::HandOff(Greenthread* target) {
   // cheap while it sleeps, and the kernel then wakes it where it is to run.
   if (target->baton.Asleep()) cpus::FollowSleeper(target->tid, &target->cpu_generation);
   switches_++;
+  if (SteadyNs() - target->parked_at.load(std::memory_order_relaxed) < kBriefParkNs) brief_handoffs_++;
   const bool woke = target->baton.Give();
   if (woke) sleeper_wakes_++;
   return woke;
@@ -160,6 +164,7 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   }
   {
     v8::Unlocker unlocker(isolate_);
+    self->parked_at.store(SteadyNs(), std::memory_order_relaxed);
     // Read while this thread still holds the baton; Give() hands engine state over.
     const bool make_ahead = make_ahead_ && !closing_ && !fail_next_create_;
     if (make_ahead) make_ahead_ = false;
@@ -252,6 +257,7 @@ void* Engine::ThreadMain(void* arg) {
     // Still the baton holder: hand the thread back to the pool, then the baton on.
     engine->idle_.push_back(self->id);
     engine->current_ = next;
+    self->parked_at.store(SteadyNs(), std::memory_order_relaxed);
     engine->HandOff(engine->slots_[next].get());
   }
   engine->isolate_->DiscardThreadSpecificMetadata();

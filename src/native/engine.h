@@ -39,6 +39,7 @@ struct Greenthread {
   uint32_t cpu_generation = 0;       // the CPU placement it follows (cpus.h)
   int tid = 0;                       // its kernel thread id (0 until it has started)
   int return_to = 0;                 // who gets the baton after a forced unwind
+  std::atomic<int64_t> parked_at{0}; // when it last parked (steady ns; written by itself before it parks)
 };
 
 class Engine {
@@ -76,6 +77,8 @@ class Engine {
   // Hand-offs of the baton, and how many of them woke a thread asleep in the kernel.
   double switches() const { return static_cast<double>(switches_); }
   double sleeper_wakes() const { return static_cast<double>(sleeper_wakes_); }
+  // Hand-offs to a thread that had parked less than kBriefParkNs before (a spinner would have caught it).
+  double brief_handoffs() const { return static_cast<double>(brief_handoffs_); }
   void set_stack_size(size_t bytes) { stack_size_ = bytes; }
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
@@ -118,6 +121,7 @@ class Engine {
   size_t started_ = 0;               // greenlet threads with a body on their stack
   uint64_t switches_ = 0;            // baton hand-offs (HandOff calls)
   uint64_t sleeper_wakes_ = 0;       // of which woke a sleeping thread
+  uint64_t brief_handoffs_ = 0;      // of which went to a thread parked only briefly
   int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 
