@@ -17,7 +17,11 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const ECHO_LOAD = path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js');
+// ../shared/tools/echo-load.js beside the repository (or beside the directory holding a worktree of it).
+const ECHO_LOAD =
+  process.env.ECHO_LOAD ??
+  [path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js'), path.join(__dirname, '..', '..', '..', 'shared', 'tools', 'echo-load.js')].find((p) => fs.existsSync(p)) ??
+  path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js');
 const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
 const HOST = '127.0.0.1';
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
