@@ -1,10 +1,30 @@
 #!/usr/bin/env node
 // Primitives: Event and Queue hand-offs between two greenlets, and 1,000,000
 // items through a Queue(100), each beside async/await doing the same work with
-// promises in the same process. Run: node --expose-gc bench/primitives.bench.js
-// (BENCH_SCALE=0.1 for a quick run).
+// promises in the same process, and beside gevent's own figures for the
+// hand-offs (bench/gevent-side.py, when /usr/bin/python3 has gevent). The
+// hand-off rows also give the baton hand-offs (thread switches) per hand-off.
+// Run: node --expose-gc bench/primitives.bench.js (BENCH_SCALE=0.1 for a quick run).
 'use strict';
+const { execFileSync } = require('child_process');
+const path = require('path');
 const te = require('..');
+
+/** gevent's Event/Queue hand-off figures (µs), or undefined without gevent. */
+function geventHandoffs(rounds) {
+  try {
+    return JSON.parse(execFileSync('/usr/bin/python3', [path.join(__dirname, 'gevent-side.py'), 'handoffs', String(rounds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Baton hand-offs per unit while `fn` runs. */
+function switchesPer(units, fn) {
+  const before = te.stats().switches;
+  fn();
+  return (te.stats().switches - before) / units;
+}
 
 const scale = Number(process.env.BENCH_SCALE || 1);
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
@@ -212,10 +232,14 @@ async function main() {
   const hand = Math.round(100000 * scale);
   const items = Math.round(1000000 * scale);
 
+  const gevent = geventHandoffs(hand);
+  const vsGevent = (ours, key) => (gevent === undefined ? '(gevent not installed)' : `${ours <= gevent[key] ? 'met' : 'missed'}: gevent ${fmt(gevent[key])}`);
+
   eventPingPong(hand / 10); // warm up
   const ev = best(3, () => eventPingPong(hand));
   const evAsync = Math.min(await asyncEventPingPong(hand), await asyncEventPingPong(hand));
-  row('Event hand-off between two greenlets (µs)', fmt(ev), `${fmt(evAsync)} (async/await + promise event)`, '<= 3');
+  const evSwitches = switchesPer(hand * 2, () => eventPingPong(hand));
+  row('Event hand-off between two greenlets (µs)', `${fmt(ev)} (${fmt(evSwitches)} switches)`, `${fmt(evAsync)} (async/await + promise event)`, `<= gevent (${vsGevent(ev, 'event_us')})`);
 
   const evRoot = best(3, () => rootEventPingPong(hand));
   row('Event hand-off, root <-> one greenlet (µs)', fmt(evRoot), `${fmt(evAsync)} (async/await + promise event)`, '-');
@@ -223,7 +247,8 @@ async function main() {
   queuePingPong(hand / 10);
   const qp = best(3, () => queuePingPong(hand));
   const qpAsync = Math.min(await asyncQueuePingPong(hand), await asyncQueuePingPong(hand));
-  row('Queue ping-pong hand-off (µs)', fmt(qp), `${fmt(qpAsync)} (async/await + promise queue)`, '<= 3');
+  const qpSwitches = switchesPer(hand * 2, () => queuePingPong(hand));
+  row('Queue ping-pong hand-off (µs)', `${fmt(qp)} (${fmt(qpSwitches)} switches)`, `${fmt(qpAsync)} (async/await + promise queue)`, `<= gevent (${vsGevent(qp, 'queue_us')})`);
 
   queueThroughput(items / 10);
   const tp = Math.max(queueThroughput(items), queueThroughput(items));

@@ -40,8 +40,19 @@ describe('TINYEVENT_CPU', () => {
     expect(out.worker).toBe(out.before);
   });
 
-  it('spread (the default): nothing is pinned', () => {
-    const out = JSON.parse(run(undefined).stdout) as { cpu: string; done: number; main: string; before: string };
+  it('auto is the default: the same guarantees without the variable', () => {
+    const result = run(undefined);
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout) as { cpu: string; done: number; main: string; child: string; fromGreenlet: string; worker: string; before: string };
+    expect(['shared', 'spread']).toContain(out.cpu);
+    expect(out.done).toBe(200);
+    expect(out.child).toBe(out.before);
+    expect(out.fromGreenlet).toBe(out.before);
+    expect(out.worker).toBe(out.before);
+  });
+
+  it('spread: nothing is pinned', () => {
+    const out = JSON.parse(run('spread').stdout) as { cpu: string; done: number; main: string; before: string };
     expect(out.cpu).toBe('spread');
     expect(out.done).toBe(200);
     expect(out.main).toBe(out.before);

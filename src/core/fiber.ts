@@ -7,14 +7,20 @@
 //   whenever the main thread runs, whether it runs user code or Hub callbacks).
 // - A parked fiber carries a park number; only a wake with that number resumes
 //   it, so stale wakes (a timer that lost the race with a kill) do nothing.
-// - Spawned fibers only ever give the baton back to the main thread or to a
-//   fiber that is itself parked; the main thread alone turns the loop.
+// - The Hub's run queue holds callbacks and ready fibers. Whichever thread
+//   holds the baton when a greenlet parks or finishes runs that queue itself
+//   and switches straight to the next ready fiber (one hand-off instead of two
+//   through the main thread); the main thread alone turns the loop, and gets
+//   the baton back when the queue is empty or the switch interval is used up.
+// - A greenlet thread runs only while the main thread is parked inside the
+//   one `carrier` async scope; AsyncLocalStorage stores (properties of the
+//   current async resource) are moved onto it for each fiber that runs.
 import { AsyncResource } from 'node:async_hooks';
 
 import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
 import { BlockingSwitchOutError, errorText, GreenletExit, LoopExit } from './errors';
 import { Fifo } from './fifo';
-import { drainErrors, engine, runTicks, setCheckHandler } from './native';
+import { drainErrors, engine, runTicks, setHubHandler } from './native';
 import { noteMainHandoff } from './placement';
 import { closeTurns, openTurns } from './tickorder';
 
@@ -58,6 +64,16 @@ export abstract class Fiber {
   abstract _body(): Fiber;
   /** @internal Takes `msg` for its next resume (raw switch); false if it cannot be resumed. */
   abstract _deliver(msg: Msg, startArgs: unknown[]): boolean;
+  /** @internal Popped from the Hub's run queue: true if it is to run now (a stale entry says false). */
+  _takeReady(): boolean {
+    if (!this._waking) return false;
+    this._waking = false;
+    return true;
+  }
+  /** @internal It was to start, and no thread could be had for it. */
+  _noThread(error: unknown): void {
+    reportHubError(error, 'starting a greenlet');
+  }
   /** @internal False for a greenlet that was never switched to (nor scheduled). */
   _begun(): boolean {
     return true;
@@ -136,14 +152,12 @@ interface HubState {
   readonly root: RootGreenlet;
   readonly hub: HubFiber;
   seq: number;
-  readonly queue: Fifo<() => void>;
+  readonly queue: Fifo<(() => void) | Fiber>;
   scheduled: boolean;
-  /** The setImmediate that will drain the queue, while `scheduled`. */
-  immediate?: NodeJS.Immediate;
+  /** When the current pass over the run queue ends (performance.now()); -Infinity: no pass open. */
+  passEnd: number;
   hubDepth: number;
   threadsHeld: number;
-  /** Root waits turning the loop right now: Hub work then runs from their check hook. */
-  turning: number;
   readonly rootWaits: RootWait[];
   errorReporter: (error: unknown, where: string) => void;
 }
@@ -160,11 +174,11 @@ const state: HubState = (holder[STATE] ??= (() => {
     root,
     hub: new HubFiber(),
     seq: 0,
-    queue: new Fifo<() => void>(),
+    queue: new Fifo<(() => void) | Fiber>(),
     scheduled: false,
+    passEnd: -Infinity,
     hubDepth: 0,
     threadsHeld: 0,
-    turning: 0,
     rootWaits: [],
     errorReporter: (error: unknown, where: string) => {
       process.stderr.write(`tinyevent: error in ${where}\n${errorText(error).detail}\n`);
@@ -199,83 +213,89 @@ export function hubQueueLength(): number {
 
 // ---------------------------------------------------------------- the Hub queue
 
-// Captured at load: a patch may wrap the global later (register runs plain
-// timer callbacks in greenlets), and the Hub's own turn must stay on the main thread.
-const hubSetImmediate = globalThis.setImmediate;
-const hubClearImmediate = globalThis.clearImmediate;
-/** The Hub's own immediates (its turns), told apart from the program's (loopevent.ts). */
-const hubImmediates = new WeakSet<object>();
+/**
+ * How long one pass over the run queue may go on before the main thread turns
+ * the loop again (gevent's switch interval): work queued during a pass runs in
+ * it, so two greenlets handing a value back and forth never wait for the loop,
+ * but I/O and timers still get in.
+ */
+const SWITCH_INTERVAL_MS = 5;
+
+// The engine's own loop handle, not setImmediate: a root greenlet may block
+// inside an immediate, and Node's immediate queue does not survive a nested turn
+// that runs immediates again.
+function armDrain(): void {
+  if (state.scheduled) return;
+  state.scheduled = true;
+  engine.armHub();
+}
+
+/** True (and the pass closed) once the pass has used up its interval. */
+function passOver(): boolean {
+  if (performance.now() < state.passEnd) return false;
+  state.passEnd = -Infinity;
+  return true;
+}
+
+/**
+ * Runs queued Hub callbacks on the calling thread until it comes to a fiber
+ * that is to run now, and returns it (a new one may have no thread yet);
+ * undefined once the queue is empty or the pass is over (only the main
+ * thread's drain opens one).
+ */
+function nextReady(): Fiber | undefined {
+  const queue = state.queue;
+  for (let n = 0; ; n++) {
+    if ((n & 31) === 0 && passOver()) return undefined;
+    // gevent switches to a woken main greenlet at once; the root's stack is
+    // below the Hub's, so the pass stops here and the rest runs once the root
+    // blocks again (or returns to the loop).
+    if (rootResumable()) return undefined;
+    const item = queue.shift();
+    if (item === undefined) return undefined;
+    if (item instanceof Fiber) {
+      if (item._takeReady()) return item;
+      continue;
+    }
+    state.hubDepth++;
+    try {
+      item();
+    } catch (error) {
+      reportHubError(error, 'a Hub callback');
+    } finally {
+      state.hubDepth--;
+    }
+  }
+}
 
 function drain(): void {
   state.scheduled = false;
-  state.immediate = undefined;
-  if (state.turning > 0) {
-    // A root wait turns the loop: its check hook runs the queue (see onCheck).
-    if (state.queue.length > 0) engine.requestCheck();
-    return;
-  }
-  runQueue();
-}
-
-// Inside a root wait, Hub work runs from the engine's check hook, not from a
-// setImmediate: Node aborts the process if its environment starts stopping
-// (worker.terminate(), process.exit() in a worker) while an immediate runs
-// below a JavaScript frame, and Hub work (running greenlets) can take long.
-function onCheck(): boolean {
-  if (state.queue.length > 0) runQueue();
-  return state.queue.length > 0;
-}
-setCheckHandler(onCheck);
-
-function requestDrain(): void {
-  if (state.turning > 0) {
-    engine.requestCheck();
-  } else if (!state.scheduled) {
-    state.scheduled = true;
-    state.immediate = hubSetImmediate(drain);
-    hubImmediates.add(state.immediate);
-  }
-}
-
-/** A root wait starts turning the loop: Hub work moves from the setImmediate to the check hook. */
-function startTurning(): void {
-  state.turning++;
-  if (state.immediate !== undefined) {
-    hubClearImmediate(state.immediate);
-    state.immediate = undefined;
-    state.scheduled = false;
-  }
-  if (state.queue.length > 0) engine.requestCheck();
-}
-
-function runQueue(): void {
-  // Only what is queued now runs in this pass; what it queues runs on the next
-  // turn of the loop, after I/O (gevent's run_callback).
-  let n = state.queue.length;
-  state.hubDepth++;
+  state.passEnd = performance.now() + SWITCH_INTERVAL_MS;
+  // Greenlets chain from one to the next (parkToHub); the main thread gets the
+  // baton back when the chain runs out, and goes on if work is left.
   try {
-    while (n-- > 0) {
-      const callback = state.queue.shift() as () => void;
-      try {
-        callback();
-      } catch (error) {
-        reportHubError(error, 'a Hub callback');
-      }
-      // gevent switches to a woken main greenlet at once; the root's stack is
-      // below the Hub's, so the Hub stops here and the rest runs once the root
-      // blocks again (or returns to the loop).
-      if (rootResumable()) break;
+    for (let fiber = nextReady(); fiber !== undefined; fiber = nextReady()) {
+      if (withThread(fiber)) nativeSwitch(state.root, fiber);
     }
+
   } finally {
-    state.hubDepth--;
-    if (state.queue.length > 0) requestDrain();
+    state.passEnd = -Infinity;
+    if (state.queue.length > 0) armDrain();
   }
 }
+
+setHubHandler(drain);
 
 /** Runs `callback` on the Hub (main thread) on a later turn of the loop, in FIFO order. */
 export function schedule(callback: () => void): void {
   state.queue.push(callback);
-  requestDrain();
+  armDrain();
+}
+
+/** @internal Queues `fiber` to run (its _takeReady decides, when its turn comes). */
+export function scheduleFiber(fiber: Fiber): void {
+  state.queue.push(fiber);
+  armDrain();
 }
 
 /** True once the root's innermost wait is satisfied: the root runs next. */
@@ -284,9 +304,9 @@ export function rootResumable(): boolean {
   return waits.length > 0 && waits[waits.length - 1].msg !== undefined;
 }
 
-/** @internal True if `resource` (an async resource) is the Hub's own turn, not an event of the program. */
-export function isHubImmediate(resource: unknown): boolean {
-  return typeof resource === 'object' && resource !== null && hubImmediates.has(resource);
+/** @internal How many spawned fibers hold a thread (assigned, not yet finished): a count patched calls read on every call. */
+export function greenletThreads(): number {
+  return state.threadsHeld;
 }
 
 /** True while Hub callbacks run: the root greenlet may not block there. */
@@ -296,13 +316,57 @@ export function inHub(): boolean {
 
 // ------------------------------------------------------------- native switching
 
-function switchToSlot(slot: number): void {
-  engine.switchTo(slot);
+// One async resource for every greenlet: the main thread enters greenlets
+// inside its scope only (the async-hooks stack stays balanced, on one thread),
+// and each fiber's AsyncLocalStorage stores -- symbol-keyed properties of the
+// current resource -- live on its own resource while it is suspended.
+const CARRIER = Symbol.for('tinyevent.carrier.v1');
+const carrierHolder = globalThis as { [CARRIER]?: AsyncResource };
+const carrier: AsyncResource = (carrierHolder[CARRIER] ??= new AsyncResource('tinyevent.Greenlet', { requireManualDestroy: true }));
+type Stores = Record<symbol, unknown>;
+const resourceKeys = new Set(Object.getOwnPropertySymbols(carrier));
+
+/** Moves the stores of the running fiber from the carrier onto its own resource. */
+function saveStores(fiber: Fiber): void {
+  const into = fiber._async as unknown as Stores | undefined;
+  if (into === undefined) return;
+  const from = carrier as unknown as Stores;
+  for (const key of Object.getOwnPropertySymbols(into)) if (!resourceKeys.has(key)) delete into[key];
+  for (const key of Object.getOwnPropertySymbols(from)) if (!resourceKeys.has(key)) into[key] = from[key];
 }
 
-/** @internal How many spawned fibers hold a thread (assigned, not yet finished): a count patched calls read on every call. */
-export function greenletThreads(): number {
-  return state.threadsHeld;
+/** Puts `fiber`'s stores (none for the Hub) on the carrier, about to run it. */
+function loadStores(fiber: Fiber): void {
+  const on = carrier as unknown as Stores;
+  for (const key of Object.getOwnPropertySymbols(on)) if (!resourceKeys.has(key)) delete on[key];
+  const from = fiber._async as unknown as Stores | undefined;
+  if (from === undefined) return;
+  for (const key of Object.getOwnPropertySymbols(from)) if (!resourceKeys.has(key)) on[key] = from[key];
+}
+
+function switchFromMain(target: Fiber): void {
+  loadStores(target);
+  engine.switchTo(target._slot);
+}
+
+/** The next ready fiber that has (or now gets) a thread. */
+function nextWithThread(): Fiber | undefined {
+  for (;;) {
+    const fiber = nextReady();
+    if (fiber === undefined || withThread(fiber)) return fiber;
+  }
+}
+
+/** Gives `fiber` a thread if it has none; false (and the fiber told) if none can be had. */
+function withThread(fiber: Fiber): boolean {
+  if (fiber._slot >= 0) return true;
+  try {
+    ensureThread(fiber);
+    return true;
+  } catch (error) {
+    fiber._noThread(error);
+    return false;
+  }
 }
 
 function assignThread(fiber: Fiber): void {
@@ -310,14 +374,33 @@ function assignThread(fiber: Fiber): void {
   state.threadsHeld++;
 }
 
-function threadMain(fiber: Fiber): number {
-  fiber._asyncBase = asyncDepth();
-  const next = fiber._body();
-  fiber._slot = -1;
-  state.threadsHeld--;
-  const target = next._slot >= 0 ? next : state.hub;
-  state.current = target._slot === 0 ? state.root : target;
-  return target._slot;
+function threadMain(first: Fiber): number {
+  for (let fiber = first; ; ) {
+    fiber._asyncBase = asyncDepth();
+    const next = fiber._body();
+    const slot = fiber._slot;
+    fiber._slot = -1;
+    state.threadsHeld--;
+    let target = next._slot >= 0 ? next : state.hub;
+    if (target === state.hub) {
+      // Finished: this thread runs the Hub's queue up to the next ready fiber;
+      // one that has never run starts right here, without a switch.
+      state.current = state.root;
+      const ready = nextReady();
+      if (ready !== undefined && ready._slot < 0) {
+        ready._slot = slot;
+        state.threadsHeld++;
+        loadStores(ready);
+        state.current = ready;
+        fiber = ready;
+        continue;
+      }
+      target = ready ?? state.hub;
+    }
+    if (target._slot !== 0) loadStores(target);
+    state.current = target._slot === 0 ? state.root : target;
+    return target._slot;
+  }
 }
 
 /** Moves the baton from `self` (the running fiber) to `target`'s thread. */
@@ -327,12 +410,11 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
   // A greenlet thread parks without the frames its runInAsyncScope calls pushed.
   const frames = self._slot === 0 ? undefined : takeFramesAbove(self._asyncBase);
   try {
-    // The Hub pushes the target's async context around the switch, so the
-    // async-hooks stack stays balanced: only the main thread pushes and pops.
-    if (self._slot === 0) noteMainHandoff();
-    if (self._slot === 0 && target._async !== undefined) {
-      target._async.runInAsyncScope(switchToSlot, undefined, target._slot);
+    if (self._slot === 0) {
+      noteMainHandoff();
+      carrier.runInAsyncScope(switchFromMain, undefined, target);
     } else {
+      if (target._slot !== 0) loadStores(target);
       engine.switchTo(target._slot, patient);
     }
   } finally {
@@ -342,6 +424,23 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
       restoreFrames(frames);
     }
   }
+}
+
+/**
+ * A greenlet thread parks: it runs the Hub's queue itself and switches
+ * straight to the next ready fiber (or resumes at once if that is itself);
+ * the main thread gets the baton only when nothing is ready.
+ */
+function parkToHub(fiber: Fiber, patient: boolean): void {
+  saveStores(fiber);
+  state.current = state.root;
+  const next = nextWithThread();
+  if (next === fiber) {
+    loadStores(fiber);
+    state.current = fiber;
+    return;
+  }
+  nativeSwitch(fiber, next ?? state.hub, patient);
 }
 
 /** @internal Gives a thread to a fiber that has not run yet (may throw if none can be had). */
@@ -356,7 +455,7 @@ function enter(fiber: Fiber): void {
   nativeSwitch(state.root, fiber);
 }
 
-/** @internal Starts a fiber that has never run, from the Hub. */
+/** @internal Starts a fiber that has never run, from the main thread, now. */
 export function startFiber(fiber: Fiber): void {
   fiber._waking = true;
   enter(fiber);
@@ -406,7 +505,7 @@ export function park(fiber: Fiber, seq: number, patient = false): Msg {
     return pending;
   }
   if (!fiber._waking && fiber._parkSeq === seq) {
-    nativeSwitch(fiber, state.hub, patient);
+    parkToHub(fiber, patient);
   } else {
     // Woken before it got to park: an enter is queued; cancel it and go on.
     fiber._waking = false;
@@ -425,8 +524,7 @@ export function wake(fiber: Fiber, seq: number, msg: Msg): boolean {
   fiber._parkSeq = 0;
   fiber._inbox = msg;
   fiber._waking = true;
-  if (state.current === state.root) enter(fiber);
-  else schedule(() => enter(fiber));
+  scheduleFiber(fiber);
   return true;
 }
 
@@ -514,17 +612,11 @@ function rootWait(seq: number): Msg {
   let turning = false;
   try {
     while (wait.msg === undefined) {
-      let alive: boolean;
       if (!turning) {
         openTurns(); // only when the loop turns: a raw switch back to the root needs none
         turning = true;
       }
-      startTurning();
-      try {
-        alive = engine.runOnce();
-      } finally {
-        state.turning--;
-      }
+      const alive = engine.runOnce();
       if (drainErrors.length > 0) throw drainErrors.shift();
       if (wait.msg !== undefined) break;
       if (!alive) {
@@ -544,7 +636,7 @@ function rootWait(seq: number): Msg {
     if (turning) closeTurns();
     const index = state.rootWaits.indexOf(wait);
     if (index >= 0) state.rootWaits.splice(index, 1);
-    if (state.queue.length > 0) requestDrain();
+    if (state.queue.length > 0) armDrain();
   }
 }
 
@@ -586,6 +678,7 @@ export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown
     return unwrap(rootWait(seq));
   }
   self._parkSeq = ++state.seq;
+  saveStores(self);
   nativeSwitch(self, via);
   const back = self._inbox ?? OK;
   self._inbox = undefined;

@@ -2,7 +2,7 @@
 // Hub in spawn order, with a result, links, kill and join.
 import { checkFunction, checkMs, checkOptions, checkTimeout, errorText, GreenletExit, isInstance } from './errors';
 import { block, TIMED_OUT } from './block';
-import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, rootResumable, schedule, startFiber, throwIn, unwrap } from './fiber';
+import { currentFiber, Fiber, hub, OK, reportHubError, rootResumable, schedule, scheduleFiber, throwIn, unwrap } from './fiber';
 import { RawGreenlet } from './raw';
 import { AsyncResult } from './asyncresult';
 import { Timeout } from './timeout';
@@ -98,7 +98,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   start(): void {
     if (this.#phase !== Phase.New) return;
     this.#phase = Phase.Scheduled;
-    schedule(() => this.#launch());
+    scheduleFiber(this);
   }
 
   /** Schedules the greenlet to start after `ms`. */
@@ -108,21 +108,21 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     this.#phase = Phase.Scheduled;
     this.#startTimer = startTimer(ms, () => {
       this.#startTimer = undefined;
-      this.#launch();
+      scheduleFiber(this);
     });
   }
 
-  #launch(): void {
-    if (this.#phase !== Phase.Scheduled) return; // killed before it started
+  /** @internal Its turn in the Hub's queue: the first one starts it (a thread is found for it next). */
+  override _takeReady(): boolean {
+    if (this.#phase !== Phase.Scheduled) return super._takeReady(); // running, or killed before it started
     this.#phase = Phase.Running;
     this._started = true;
-    try {
-      ensureThread(this);
-    } catch (error) {
-      this.#die(true, undefined, error, true);
-      return;
-    }
-    startFiber(this);
+    return true;
+  }
+
+  /** @internal */
+  override _noThread(error: unknown): void {
+    this.#die(true, undefined, error, true);
   }
 
   /** @internal Only start() launches it, never a raw switch or a child's return. */

@@ -16,6 +16,12 @@ export interface EngineStats {
   started: number;
   /** Stack size of greenlet threads, in bytes. */
   stackSize: number;
+  /** Baton hand-offs between threads so far. */
+  switches: number;
+  /** Hand-offs that had to wake a thread asleep in the kernel (the expensive kind). */
+  sleeperWakes: number;
+  /** Hand-offs to a thread that had parked less than 50 µs before (spinning would catch those). */
+  briefHandoffs: number;
   /** Where greenlet threads run now: 'shared', all on the main thread's CPU; 'spread', any CPU (see TINYEVENT_CPU). */
   cpu: 'shared' | 'spread';
 }
@@ -28,9 +34,9 @@ export interface NativeEngine {
   current(): number;
   runOnce(): boolean;
   stop(): void;
-  /** Inside runOnce: Hub work is queued for the check hook; the loop must not sleep. */
-  requestCheck(): void;
   armTimer(ms: number): void;
+  /** Runs the Hub handler on the next turn of the loop (once, however often armed before it runs). */
+  armHub(): void;
   loopAlive(): boolean;
   /** Milliseconds the event loop has waited in its poll (for I/O or timers). */
   loopIdleMs(): number;
@@ -46,20 +52,20 @@ export interface NativeEngine {
 }
 
 interface Addon {
-  setup(drain: () => void, onTimer: () => void, onCheck: () => boolean): NativeEngine;
+  setup(drain: () => void, onTimer: () => void, onHub: () => void): NativeEngine;
 }
 
 /**
- * TINYEVENT_CPU chooses where greenlet threads run. 'shared' pins the main
- * thread, and every greenlet thread, to one CPU: resuming a parked greenlet is
- * then a same-CPU context switch (~3 µs) instead of a cross-CPU wake-up (20-50
- * µs on small virtual machines), while a hot switch costs ~2.4 µs instead of
- * ~0.6 µs. 'spread' (the default) leaves them on any CPU. 'auto' keeps
- * whichever of the two gets more done, trying the other now and then
- * (placement.ts).
+ * TINYEVENT_CPU chooses where greenlet threads run. 'auto' (the default) moves
+ * them as the workload asks (placement.ts): all on the main thread's CPU while
+ * most hand-offs go to threads that have been asleep a while (servers: a
+ * same-CPU wake-up costs ~3 µs, a cross-CPU one 20-50 µs on small virtual
+ * machines), on any CPU while most go to threads that parked just before
+ * (ping-pong, where spinning makes a hand-off ~0.6 µs). 'shared' and 'spread'
+ * fix one placement.
  */
 function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
-  const chosen = mode === undefined || mode === '' ? 'spread' : mode;
+  const chosen = mode === undefined || mode === '' ? 'auto' : mode;
   if (chosen !== 'spread' && chosen !== 'shared' && chosen !== 'auto') {
     throw new RangeError(`TINYEVENT_CPU must be 'auto', 'shared' or 'spread', got ${JSON.stringify(mode)}`);
   }
@@ -73,6 +79,8 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
     process.emitWarning('tinyevent: could not pin greenlet threads to one CPU (TINYEVENT_CPU=shared ignored)');
     return;
   }
+  // The kernel may refuse a pin (a restricted container): auto then stays spread, quietly.
+  if (chosen === 'auto' && !enableAutoPlacement(engine)) return;
   // A worker thread would inherit a pin and lose its own CPU: workers made
   // through worker_threads.Worker (read after this point) start unpinned.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -90,7 +98,6 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
   }
   Object.defineProperty(Worker, 'name', { value: 'Worker' });
   threads.Worker = Worker;
-  if (chosen === 'auto') enableAutoPlacement(engine);
 }
 
 const ENGINE = Symbol.for('tinyevent.engine.v1');
@@ -99,7 +106,7 @@ interface Shared {
   file: string;
   drainErrors: unknown[];
   onTimer: () => void;
-  onCheck: () => boolean;
+  onHub: () => void;
 }
 type EngineHolder = { [ENGINE]?: Shared };
 
@@ -143,12 +150,12 @@ function load(): Shared {
     file,
     drainErrors,
     onTimer: () => undefined,
-    onCheck: () => false,
+    onHub: () => undefined,
   };
   shared.engine = addon.setup(
     () => drainTicks(drainErrors, () => shared.engine),
     () => shared.onTimer(),
-    () => shared.onCheck(),
+    () => shared.onHub(),
   );
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
@@ -169,7 +176,7 @@ export function setTimerHandler(handler: () => void): void {
   shared.onTimer = handler;
 }
 
-/** Sets what runs in the check phase of a root wait's loop turn; it returns whether work is left. */
-export function setCheckHandler(handler: () => boolean): void {
-  shared.onCheck = handler;
+/** Sets what runs when the armed Hub turn comes (the run queue's drain). */
+export function setHubHandler(handler: () => void): void {
+  shared.onHub = handler;
 }

@@ -76,13 +76,14 @@ void RunOnceFn(const FunctionCallbackInfo<Value>& info) {
 
 void StopFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->Stop(); }
 
-void RequestCheckFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->RequestCheck(); }
 
 // armTimer(ms): (re)start the Hub timer; a negative ms stops it.
 void ArmTimerFn(const FunctionCallbackInfo<Value>& info) {
   if (info.Length() < 1 || !info[0]->IsNumber()) return Throw(info.GetIsolate(), false, "ms must be a number");
   EngineOf(info)->ArmTimer(info[0].As<v8::Number>()->Value());
 }
+
+void ArmHubFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->ArmHub(); }
 
 void LoopAliveFn(const FunctionCallbackInfo<Value>& info) { info.GetReturnValue().Set(EngineOf(info)->LoopAlive()); }
 
@@ -120,6 +121,9 @@ void StatsFn(const FunctionCallbackInfo<Value>& info) {
   set("idle", static_cast<double>(engine->idle()));
   set("started", static_cast<double>(engine->started()));
   set("stackSize", static_cast<double>(engine->stack_size()));
+  set("switches", engine->switches());
+  set("sleeperWakes", engine->sleeper_wakes());
+  set("briefHandoffs", engine->brief_handoffs());
   stats->Set(context, String::NewFromUtf8(isolate, "cpu").ToLocalChecked(),
              String::NewFromUtf8(isolate, cpus::Shared() ? "shared" : "spread").ToLocalChecked())
       .Check();
@@ -140,11 +144,11 @@ void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(
 
 void Cleanup(void* arg) { static_cast<Engine*>(arg)->Shutdown(); }
 
-// setup(drain, onTimer, onCheck) -> engine object. One engine per Node environment.
+// setup(drain, onTimer, onHub) -> engine object. One engine per Node environment.
 void SetupFn(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   if (info.Length() < 3 || !info[0]->IsFunction() || !info[1]->IsFunction() || !info[2]->IsFunction()) {
-    return Throw(isolate, false, "setup(drain, onTimer, onCheck) takes three functions");
+    return Throw(isolate, false, "setup(drain, onTimer, onHub) takes three functions");
   }
   Local<Context> context = isolate->GetCurrentContext();
   // Never freed: parked threads may reference it until the process ends.
@@ -163,8 +167,8 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("current", CurrentFn);
   add("runOnce", RunOnceFn);
   add("stop", StopFn);
-  add("requestCheck", RequestCheckFn);
   add("armTimer", ArmTimerFn);
+  add("armHub", ArmHubFn);
   add("loopAlive", LoopAliveFn);
   add("loopIdleMs", LoopIdleMsFn);
   add("terminate", TerminateFn);

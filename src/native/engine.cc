@@ -20,6 +20,9 @@ constexpr size_t kDefaultStackSize = 1024 * 1024 + kStackMargin;
 // greenlet starting on a new thread takes ~30 µs). Not longer: a thread woken on
 // the Hub's CPU waits for the spin to end.
 constexpr uint32_t kHubSpinUs = 60;
+// A thread that parked less than this before it is handed the baton would have
+// been caught spinning (the placement policy counts these).
+constexpr int64_t kBriefParkNs = 50 * 1000;
 
 uintptr_t CurrentStackLow() {
   pthread_attr_t attr;
@@ -34,25 +37,21 @@ uintptr_t CurrentStackLow() {
 }  // namespace
 
 Engine::Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop,
-               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_check)
-    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain), on_check_(isolate, on_check),
-      on_timer_(isolate, on_timer),
-      stack_size_(kDefaultStackSize) {
+               v8::Local<v8::Function> drain, v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_hub)
+    : isolate_(isolate), loop_(loop), context_(isolate, context), drain_(isolate, drain), on_timer_(isolate, on_timer),
+      on_hub_(isolate, on_hub), stack_size_(kDefaultStackSize) {
   auto main = std::make_unique<Greenthread>();
   main->engine = this;
   main->assigned = main->started = true;
   main->baton.SetFixedSpin(kHubSpinUs);
   slots_.push_back(std::move(main));
   uv_prepare_init(loop_, &prepare_);
-  uv_check_init(loop_, &check_);
-  uv_idle_init(loop_, &wake_idle_);
-  wake_idle_.data = this;  // referenced: an empty loop still turns for queued Hub work
   uv_timer_init(loop_, &timer_);
+  uv_idle_init(loop_, &idle_handle_);
+  idle_handle_.data = this;
   timer_.data = this;
   prepare_.data = this;
-  check_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
-  uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
   v8::HandleScope scope(isolate);
   v8::Local<v8::String> source = v8::String::NewFromUtf8Literal(isolate, "(function () {})");
   v8::Local<v8::Script> script = v8::Script::Compile(context, source).ToLocalChecked();
@@ -63,7 +62,11 @@ bool Engine::HandOff(Greenthread* target) {
   // A sleeping target moves to the current CPU placement before it is woken:
   // cheap while it sleeps, and the kernel then wakes it where it is to run.
   if (target->baton.Asleep()) cpus::FollowSleeper(target->tid, &target->cpu_generation);
-  return target->baton.Give();
+  switches_++;
+  if (SteadyNs() - target->parked_at.load(std::memory_order_relaxed) < kBriefParkNs) brief_handoffs_++;
+  const bool woke = target->baton.Give();
+  if (woke) sleeper_wakes_++;
+  return woke;
 }
 
 bool Engine::ValidTarget(int id) const {
@@ -105,6 +108,7 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     return -1;
   }
   Greenthread* g;
+  if (idle_.empty()) AdoptThreadAhead();
   if (!idle_.empty()) {
     g = slots_[idle_.back()].get();
     idle_.pop_back();
@@ -130,23 +134,27 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
   return g->id;
 }
 
-// Creating a thread costs the main thread 15-45 µs on a virtual machine: when
-// spawns outrun the pool, it makes the next one while it waits for the greenlet
-// it just resumed, instead of on the way to the next start. Called on the main
-// thread inside Park, without the baton: the new thread is kept aside (no slot,
-// no id) until the main thread holds the baton again and adopts it.
+// Creating a thread costs 15-45 µs on a virtual machine: when spawns outrun
+// the pool, the thread that parks next makes the next thread after it has
+// handed the baton on, while the greenlet it switched to runs, instead of on
+// the way to the next start. Made without the baton, the new thread is kept
+// aside (no slot, no id; published with release) until the baton holder adopts it.
 void Engine::MakeThreadAhead() {
-  if (ahead_) return;
-  auto fresh = std::make_unique<Greenthread>();
-  fresh->engine = this;
-  if (CreateThread(fresh.get()) == 0) ahead_ = std::move(fresh);  // else the next Assign tries again
+  if (making_.exchange(true, std::memory_order_acquire)) return;
+  if (ahead_.load(std::memory_order_acquire) == nullptr) {
+    auto fresh = std::make_unique<Greenthread>();
+    fresh->engine = this;
+    if (CreateThread(fresh.get()) == 0) ahead_.store(fresh.release(), std::memory_order_release);  // else the next Assign tries again
+  }
+  making_.store(false, std::memory_order_release);
 }
 
 void Engine::AdoptThreadAhead() {
-  if (!ahead_) return;
-  ahead_->id = static_cast<int>(slots_.size());
-  idle_.push_back(ahead_->id);
-  slots_.push_back(std::move(ahead_));
+  Greenthread* made = ahead_.exchange(nullptr, std::memory_order_acquire);
+  if (made == nullptr) return;
+  made->id = static_cast<int>(slots_.size());
+  idle_.push_back(made->id);
+  slots_.emplace_back(made);
 }
 
 // The switch. Leaves the isolate completely (every Enter undone), so that V8's
@@ -170,8 +178,9 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   }
   {
     v8::Unlocker unlocker(isolate_);
+    self->parked_at.store(SteadyNs(), std::memory_order_relaxed);
     // Read while this thread still holds the baton; Give() hands engine state over.
-    const bool make_ahead = make_ahead_ && self == slots_[0].get() && !closing_ && !fail_next_create_;
+    const bool make_ahead = make_ahead_ && !closing_ && !fail_next_create_;
     if (make_ahead) make_ahead_ = false;
     const bool first_start = !target->started_once;
     target->started_once = true;
@@ -183,7 +192,7 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
   cpus::Follow(&self->cpu_generation);
-  if (self == slots_[0].get()) AdoptThreadAhead();
+  AdoptThreadAhead();
 #ifdef TINYEVENT_HAS_CONTINUATION_DATA
   if (!async_context.IsEmpty()) v8compat::SetContinuationData(isolate_, async_context);
 #endif
@@ -268,6 +277,7 @@ void* Engine::ThreadMain(void* arg) {
     // Still the baton holder: hand the thread back to the pool, then the baton on.
     engine->idle_.push_back(self->id);
     engine->current_ = next;
+    self->parked_at.store(SteadyNs(), std::memory_order_relaxed);
     engine->HandOff(engine->slots_[next].get());
   }
   engine->isolate_->DiscardThreadSpecificMetadata();
@@ -297,32 +307,6 @@ void Engine::DeferTermination() {
   uv_stop(loop_);
 }
 
-// Hub work queued while the root blocks runs here, not in a setImmediate: Node's
-// immediate check aborts the process if the environment starts stopping while
-// an immediate callback runs below a JS frame, and Hub work (running greenlets)
-// is long. Started after Node's check handle, so it runs first.
-void Engine::OnCheck(uv_check_t* handle) {
-  Engine* engine = static_cast<Engine*>(handle->data);
-  v8::Isolate* isolate = engine->isolate_;
-  engine->DeferTermination();
-  if (engine->terminate_pending_) return;
-  v8::HandleScope scope(isolate);
-  v8::Local<v8::Context> context = engine->context_.Get(isolate);
-  v8::Context::Scope context_scope(context);
-  v8::TryCatch try_catch(isolate);  // the JS side reports its callbacks' errors
-  v8::Local<v8::Value> more;
-  bool again = engine->on_check_.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&more) &&
-               more->IsTrue();
-  if (!again) uv_idle_stop(&engine->wake_idle_);
-  engine->DeferTermination();
-}
-
-// Called while a root wait turns the loop (or is about to): RunOnce stops it.
-void Engine::RequestCheck() {
-  if (closing_) return;
-  uv_idle_start(&wake_idle_, [](uv_idle_t*) {});
-}
-
 // True if the environment is being torn down (worker.terminate(), process.exit()
 // in a worker). Node marks it stopping first, then terminates whichever thread
 // holds the isolate; a parked greenlet keeps such an interrupt with its archived
@@ -348,6 +332,30 @@ void Engine::ArmTimer(double ms) {
   }
 }
 
+void Engine::ArmHub() {
+  if (!closing_) uv_idle_start(&idle_handle_, OnIdle);
+}
+
+// The Hub's turn runs from this handle, not from a setImmediate: Node's
+// immediate check aborts the process if the environment starts stopping while
+// an immediate callback runs below a JS frame, and a root greenlet may block
+// inside an immediate, which Node's immediate queue does not survive.
+void Engine::OnIdle(uv_idle_t* handle) {
+  uv_idle_stop(handle);
+  Engine* engine = static_cast<Engine*>(handle->data);
+  engine->DeferTermination();
+  if (engine->terminate_pending_) return;
+  v8::Isolate* isolate = engine->isolate_;
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = engine->context_.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  // As OnTimer: nextTicks and microtasks run after it; the drain reports its own errors.
+  v8::MaybeLocal<v8::Value> ignored = node::MakeCallback(isolate, context->Global(), engine->on_hub_.Get(isolate), 0,
+                                                          nullptr, node::async_context{0, 0});
+  (void)ignored;
+  engine->DeferTermination();
+}
+
 void Engine::OnTimer(uv_timer_t* handle) {
   Engine* engine = static_cast<Engine*>(handle->data);
   engine->timer_armed_ = false;
@@ -366,20 +374,13 @@ void Engine::OnTimer(uv_timer_t* handle) {
 bool Engine::RunOnce() {
   // Root waits nest (a callback run by one may block again): the drain hook
   // stays on until the outermost turn ends.
-  if (run_depth_++ == 0) {
-    uv_prepare_start(&prepare_, OnPrepare);
-    uv_check_start(&check_, OnCheck);  // started last, so it runs before Node's check
-  }
+  if (run_depth_++ == 0) uv_prepare_start(&prepare_, OnPrepare);
   // libuv 1.47+ takes every due timer off its heap before running the batch: a
   // root blocking in a Node timer's callback would never see the Hub timer of
   // the same batch fire. Back on the heap, due now (this takes it off the batch).
   if (timer_armed_ && !uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) uv_timer_start(&timer_, OnTimer, 0, 0);
   int alive = uv_run(loop_, UV_RUN_ONCE);
-  if (--run_depth_ == 0) {
-    uv_prepare_stop(&prepare_);
-    uv_check_stop(&check_);
-    uv_idle_stop(&wake_idle_);
-  }
+  if (--run_depth_ == 0) uv_prepare_stop(&prepare_);
   if (terminate_pending_ || EnvironmentStopping()) {
     // End every enclosing loop (Node's own uv_stop was spent on this turn) and
     // unwind the JavaScript that waits, as Node does when it stops.
@@ -394,6 +395,8 @@ bool Engine::RunOnce() {
 void Engine::Shutdown() {
   if (closing_) return;
   closing_ = true;
+  while (making_.load(std::memory_order_acquire)) sched_yield();
+  AdoptThreadAhead();
   // Unwind every greenlet still parked mid-body so that none stays entered in
   // the isolate; their JavaScript is terminated, not resumed.
   for (size_t i = 1; i < slots_.size(); i++) {
@@ -420,11 +423,10 @@ void Engine::Shutdown() {
   for (int i = 0; i < depth; i++) isolate_->Enter();
   for (auto& g : slots_) g->body.Reset();
   uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&wake_idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&idle_handle_), nullptr);
   on_timer_.Reset();
-  on_check_.Reset();
+  on_hub_.Reset();
   drain_.Reset();
   probe_.Reset();
   context_.Reset();

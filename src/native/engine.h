@@ -39,12 +39,13 @@ struct Greenthread {
   uint32_t cpu_generation = 0;       // the CPU placement it follows (cpus.h)
   int tid = 0;                       // its kernel thread id (0 until it has started)
   int return_to = 0;                 // who gets the baton after a forced unwind
+  std::atomic<int64_t> parked_at{0}; // when it last parked (steady ns; written by itself before it parks)
 };
 
 class Engine {
  public:
   Engine(v8::Isolate* isolate, v8::Local<v8::Context> context, uv_loop_t* loop, v8::Local<v8::Function> drain,
-         v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_check);
+         v8::Local<v8::Function> on_timer, v8::Local<v8::Function> on_hub);
   ~Engine() = default;
 
   // Each method below runs on the baton holder, with the isolate locked.
@@ -55,13 +56,14 @@ class Engine {
   void Terminate(int id);                 // main thread only
   bool RunOnce();                         // main thread only: one turn of the loop
   void Stop() { uv_stop(loop_); }
-  // Inside RunOnce: the loop must not sleep in its poll, because Hub work is
-  // queued for the check hook (on_check), which runs it this turn.
-  void RequestCheck();
   // The Hub's own timer (one uv timer; the JS side keeps the heap of deadlines).
   // Node's timer list does not fire while a timer callback runs, and the root
   // greenlet may block inside one; this timer still fires. ms < 0 stops it.
   void ArmTimer(double ms);
+  // Runs on_hub once on the next turn of the loop (an idle handle: the poll does
+  // not wait while it is armed). Not an immediate: a root greenlet may block
+  // inside one, and Node's immediate queue breaks when a nested turn runs it.
+  void ArmHub();
   bool LoopAlive() const { return uv_loop_alive(loop_) != 0; }
   // Milliseconds the loop has waited in its poll (Node turns the metric on).
   double LoopIdleMs() const { return static_cast<double>(uv_metrics_idle_time(loop_)) / 1e6; }
@@ -72,6 +74,11 @@ class Engine {
   size_t threads() const { return slots_.size() - 1; }
   size_t idle() const { return idle_.size(); }
   size_t started() const { return started_; }
+  // Hand-offs of the baton, and how many of them woke a thread asleep in the kernel.
+  double switches() const { return static_cast<double>(switches_); }
+  double sleeper_wakes() const { return static_cast<double>(sleeper_wakes_); }
+  // Hand-offs to a thread that had parked less than kBriefParkNs before (a spinner would have caught it).
+  double brief_handoffs() const { return static_cast<double>(brief_handoffs_); }
   void set_stack_size(size_t bytes) { stack_size_ = bytes; }
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
@@ -80,33 +87,32 @@ class Engine {
  private:
   static void* ThreadMain(void* arg);
   static void OnPrepare(uv_prepare_t* handle);
-  static void OnCheck(uv_check_t* handle);
   // Inside RunOnce, a termination (worker.terminate, process.exit in a worker)
   // must not reach Node's own callbacks below a JS frame: it is taken off here
   // and raised again when RunOnce returns to JavaScript.
   void DeferTermination();
   bool EnvironmentStopping();
   static void OnTimer(uv_timer_t* handle);
+  static void OnIdle(uv_idle_t* handle);
   int RunBody(Greenthread* self);
   void Park(Greenthread* self, Greenthread* target, bool patient);
   // Gives `target` the baton; true if it was asleep.
   bool HandOff(Greenthread* target);
   int CreateThread(Greenthread* g);  // pthread_create's result
-  void MakeThreadAhead();             // main thread, inside Park
-  void AdoptThreadAhead();            // main thread, holding the baton
+  void MakeThreadAhead();             // any thread, inside Park, without the baton
+  void AdoptThreadAhead();            // the baton holder
 
   v8::Isolate* isolate_;
   uv_loop_t* loop_;
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> drain_;   // runs nextTicks and microtasks inside RunOnce
   uv_prepare_t prepare_;
-  uv_check_t check_;                 // runs before Node's immediates inside RunOnce
-  uv_idle_t wake_idle_;                  // keeps the poll from sleeping while on_check has work
-  v8::Global<v8::Function> on_check_;  // runs Hub work inside RunOnce; returns whether more is queued
   v8::Global<v8::Function> probe_;   // an empty JS function, for EnvironmentStopping
   uv_timer_t timer_;
   bool timer_armed_ = false;  // started and its callback not yet run
   v8::Global<v8::Function> on_timer_;  // runs due Hub timers
+  uv_idle_t idle_handle_;
+  v8::Global<v8::Function> on_hub_;    // runs the Hub's queue
   std::vector<std::unique_ptr<Greenthread>> slots_;
   std::vector<int> idle_;            // LIFO: the most recently used thread is warmest
   int current_ = 0;
@@ -115,8 +121,14 @@ class Engine {
   bool closing_ = false;
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
   bool make_ahead_ = false;           // the pool ran dry at the last Assign
-  std::unique_ptr<Greenthread> ahead_;  // made by MakeThreadAhead, not yet adopted
+  // Made by MakeThreadAhead (by a thread that has just handed the baton on),
+  // not yet adopted; `making_` lets one thread at a time make it.
+  std::atomic<Greenthread*> ahead_{nullptr};
+  std::atomic<bool> making_{false};
   size_t started_ = 0;               // greenlet threads with a body on their stack
+  uint64_t switches_ = 0;            // baton hand-offs (HandOff calls)
+  uint64_t sleeper_wakes_ = 0;       // of which woke a sleeping thread
+  uint64_t brief_handoffs_ = 0;      // of which went to a thread parked only briefly
   int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 

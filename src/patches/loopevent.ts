@@ -2,12 +2,12 @@
 // does with uv_run(UV_RUN_ONCE): a greenlet parks until the loop has run a
 // callback of the program — I/O, a timer, an immediate, a promise reaction —
 // or one of tinyevent's timers fired. tinyevent's own turns (the Hub's
-// immediate, a greenlet resumed through its async context) do not count, so a
+// loop handle, a greenlet resumed through its async context) do not count, so a
 // `while (!done) runLoopOnce()` loop sleeps instead of spinning.
 import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
 
 import { block } from '../core/block';
-import { isHubImmediate, OK, schedule, unwrap, Msg } from '../core/fiber';
+import { OK, schedule, unwrap, Msg } from '../core/fiber';
 import { onTimersFired } from '../core/timers';
 import type { Wake } from '../core/block';
 
@@ -26,7 +26,7 @@ function wakeAll(): void {
 }
 
 function isTinyeventTurn(resource: unknown): boolean {
-  return resource instanceof AsyncResource || isHubImmediate(resource);
+  return resource instanceof AsyncResource;
 }
 
 const hook = createHook({
