@@ -84,7 +84,12 @@ interface RootWait {
   readonly seq: number;
   readonly label: string;
   msg: Msg | undefined;
+  /** Woken, but fibers woken before it by the same Hub callback run first. */
+  held?: boolean;
 }
+
+/** True once `wait` has its message and may resume. */
+const resumable = (wait: RootWait): boolean => wait.msg !== undefined && wait.held !== true;
 
 /** The main thread in its Hub role: the parent of every spawned Greenlet. */
 export class HubFiber extends Fiber {
@@ -257,6 +262,9 @@ function nextReady(): Fiber | undefined {
       if (item._takeReady()) return item;
       continue;
     }
+    const outer = urgent;
+    const mine: ((() => void) | Fiber)[] = [];
+    urgent = mine;
     state.hubDepth++;
     try {
       item();
@@ -264,6 +272,8 @@ function nextReady(): Fiber | undefined {
       reportHubError(error, 'a Hub callback');
     } finally {
       state.hubDepth--;
+      urgent = outer;
+      for (let i = mine.length - 1; i >= 0; i--) queue.unshift(mine[i]);
     }
   }
 }
@@ -298,10 +308,35 @@ export function scheduleFiber(fiber: Fiber): void {
   armDrain();
 }
 
+// What the Hub callback running now woke, and the continuations it asked to
+// run right after: gevent switches into a woken greenlet from inside the
+// callback, so these run before anything queued earlier, in this order.
+let urgent: ((() => void) | Fiber)[] | undefined;
+
+function scheduleWoken(fiber: Fiber): void {
+  if (urgent === undefined) scheduleFiber(fiber);
+  else urgent.push(fiber);
+}
+
+/** @internal How many fibers and continuations the running Hub callback has queued to run next. */
+export function queuedNext(): number {
+  return urgent?.length ?? 0;
+}
+
+/**
+ * @internal Runs `callback` on the Hub right after what the current Hub
+ * callback woke (gevent: the code after a switch from a Hub callback), or at
+ * the end of the queue outside Hub callbacks.
+ */
+export function scheduleNext(callback: () => void): void {
+  if (urgent === undefined) schedule(callback);
+  else urgent.push(callback);
+}
+
 /** True once the root's innermost wait is satisfied: the root runs next. */
 export function rootResumable(): boolean {
   const waits = state.rootWaits;
-  return waits.length > 0 && waits[waits.length - 1].msg !== undefined;
+  return waits.length > 0 && resumable(waits[waits.length - 1]);
 }
 
 /** @internal How many spawned fibers hold a thread (assigned, not yet finished): a count patched calls read on every call. */
@@ -524,7 +559,7 @@ export function wake(fiber: Fiber, seq: number, msg: Msg): boolean {
   fiber._parkSeq = 0;
   fiber._inbox = msg;
   fiber._waking = true;
-  scheduleFiber(fiber);
+  scheduleWoken(fiber);
   return true;
 }
 
@@ -562,6 +597,13 @@ export function throwIn(fiber: Fiber, error: unknown, rootLevel?: number): boole
   return false;
 }
 
+/** @internal Throws `msg` (an error) into the current greenlet at its next block instead of now. */
+export function rethrowLater(msg: Msg): void {
+  const fiber = state.current;
+  if (fiber === state.root) return; // the root has no later park to throw at
+  (fiber._pendingThrows ??= []).push(msg);
+}
+
 /** True if `fiber` is parked or about to be resumed. */
 export function isSuspended(fiber: Fiber): boolean {
   if (fiber === state.root) return state.rootWaits.some((w) => w.msg === undefined);
@@ -574,7 +616,17 @@ function wakeRoot(seq: number, msg: Msg): boolean {
     if (wait.seq !== seq) continue;
     if (wait.msg !== undefined) return false;
     wait.msg = msg;
-    engine.stop(); // end the loop turn now rather than after the next poll
+    if (urgent !== undefined && urgent.length > 0) {
+      // Woken by a Hub callback after other fibers: they run first, as gevent
+      // switches into each in turn.
+      wait.held = true;
+      urgent.push(() => {
+        wait.held = false;
+        engine.stop();
+      });
+    } else {
+      engine.stop(); // end the loop turn now rather than after the next poll
+    }
     return true;
   }
   return false;
@@ -611,17 +663,17 @@ function rootWait(seq: number): Msg {
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
   let turning = false;
   try {
-    while (wait.msg === undefined) {
+    while (!resumable(wait)) {
       if (!turning) {
         openTurns(); // only when the loop turns: a raw switch back to the root needs none
         turning = true;
       }
       const alive = engine.runOnce();
       if (drainErrors.length > 0) throw drainErrors.shift();
-      if (wait.msg !== undefined) break;
+      if (resumable(wait)) break;
       if (!alive) {
         const stuck = !microtasksCanRun();
-        if (wait.msg !== undefined) break;
+        if (resumable(wait)) break;
         if (!engine.loopAlive() && state.queue.length === 0) {
           throw new LoopExit(
             `This operation would block forever: the root greenlet waits in ${wait.label}, ` +
@@ -631,7 +683,7 @@ function rootWait(seq: number): Msg {
         }
       }
     }
-    return wait.msg;
+    return wait.msg as Msg;
   } finally {
     if (turning) closeTurns();
     const index = state.rootWaits.indexOf(wait);

@@ -2,7 +2,7 @@
 // its links, in FIFO order, on the Hub once it becomes ready.
 import { block, TIMED_OUT } from './block';
 import { checkFunction } from './errors';
-import { currentFiber, inHub, OK, reportHubError, root, rootResumable, schedule, unwrap } from './fiber';
+import { currentFiber, inHub, OK, queuedNext, reportHubError, root, rootResumable, schedule, scheduleNext, unwrap } from './fiber';
 
 export type LinkableCallback<S> = (source: S) => void;
 
@@ -75,14 +75,16 @@ export abstract class Linkable<S = unknown> {
       if (onlyWhileReady && !this.ready()) break;
       const link = this.#pass.shift() as LinkableCallback<S>;
       if (!this.#passArrivals && !this.#links.delete(link)) continue; // unlinked by an earlier callback
+      const queued = queuedNext();
       try {
         link(this as unknown as S);
       } catch (error) {
         reportHubError(error, 'a link callback');
       }
-      if (rootResumable()) {
-        // A root waiter was woken: it runs now (as gevent switches to it), the rest after it.
-        schedule(() => this.#continuePass());
+      if (queuedNext() > queued || rootResumable()) {
+        // gevent switches into each woken waiter before it calls the next link:
+        // the greenlet (or root) this link woke is queued, and runs before the rest.
+        scheduleNext(() => this.#continuePass());
         return;
       }
     }
