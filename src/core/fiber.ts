@@ -413,6 +413,9 @@ function threadMain(first: Fiber): number {
   for (let fiber = first; ; ) {
     fiber._asyncBase = asyncDepth();
     const next = fiber._body();
+    // Frames its body left (a tick callback that threw out of its scope) are
+    // not the next thread's to pop.
+    takeFramesAbove(fiber._asyncBase);
     const slot = fiber._slot;
     fiber._slot = -1;
     state.threadsHeld--;

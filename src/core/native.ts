@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { loadAddon } from './addon';
+import { asyncDepth, takeFramesAbove } from './asyncstack';
 import { enableAutoPlacement, preferredCpu } from './placement';
 
 export interface EngineStats {
@@ -116,8 +117,14 @@ export const ticks = { running: 0 };
 /** Runs pending nextTicks and microtasks now (Node's own tick callback). */
 export function runTicks(): void {
   ticks.running++;
+  const depth = asyncDepth();
   try {
     (process as unknown as { _tickCallback(): void })._tickCallback();
+  } catch (error) {
+    // A tick callback that throws leaves its async scope on the stack; Node
+    // clears it when it handles the error as uncaught, and so does this.
+    takeFramesAbove(depth);
+    throw error;
   } finally {
     ticks.running--;
   }
