@@ -2,7 +2,7 @@ import type * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { joinall, setErrorHandler, sleep, spawn } from '../src/index';
+import { Event, joinall, setErrorHandler, sleep, spawn } from '../src/index';
 import { close, createServer, HttpError, listen, request } from '../src/http';
 import type { RequestHandler, ServerOptions } from '../src/http';
 import { block, Wake } from '../src/core/block';
@@ -62,9 +62,14 @@ describe('http.createServer', () => {
   it('runs each request in its own greenlet; handlers may block', () => {
     let running = 0;
     let peak = 0;
+    // Each handler blocks until all ten run at once (a busy machine may spread
+    // the requests out); handlers that ran one at a time would time out at 1.
+    const allIn = new Event();
     const { base } = serve((req, res) => {
       peak = Math.max(peak, ++running);
-      sleep(50);
+      if (running === 10) allIn.set();
+      allIn.wait(5_000);
+      sleep(10);
       running--;
       res.end(req.url);
     });

@@ -14,7 +14,7 @@ if (mode.startsWith('handled')) {
 }
 const workers = [1, 2, 3].map((n) =>
   spawn(() => {
-    sleep(30 * n);
+    sleep(100 * n); // well after the 10 ms timer, even on a busy machine
     log.push(`worker ${n}`);
     return n;
   }),
