@@ -6,6 +6,7 @@
 // patched, callbacks included: plain timer callbacks run in greenlets of their
 // own, so callbacks that block overlap (see patches/callbacks.ts).
 import { patchTargets, TARGETS } from './monkey';
+import './observe/env';
 
 function requested(): readonly string[] {
   const raw = process.env.TINYEVENT_PATCH;

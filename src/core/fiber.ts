@@ -13,7 +13,7 @@ import { AsyncResource } from 'node:async_hooks';
 
 import { BlockingSwitchOutError, LoopExit } from './errors';
 import { Fifo } from './fifo';
-import { drainErrors, engine, runTicks } from './native';
+import { drainErrors, engine, progress, runTicks } from './native';
 import { noteMainHandoff } from './placement';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
@@ -31,8 +31,20 @@ export function unwrap(msg: Msg): unknown {
   return msg.value;
 }
 
+let fiberIds = 0;
+
 /** A stack that can be suspended and resumed: the root greenlet, the Hub, or a greenlet thread. */
 export abstract class Fiber {
+  /** @internal A number for run info (the root is 0). */
+  readonly _id: number = fiberIds++;
+  /** @internal What it last blocked in (a park label). */
+  _parkLabel = '';
+  /** @internal Its body is on its own thread's stack (which can then be probed). */
+  _entered = false;
+  /** @internal Set by a fiber asking for this one's stack (see probeStack). */
+  _probe: Fiber | undefined = undefined;
+  /** @internal The answer to a probe. */
+  _probeStack: string | undefined = undefined;
   /** @internal Native slot: 0 for the main thread, -1 while no thread serves it. */
   _slot = -1;
   /** @internal Non-zero while parked: the number a wake must carry. */
@@ -90,6 +102,7 @@ export class RootGreenlet extends Fiber {
   constructor() {
     super();
     this._slot = 0;
+    this._entered = true;
   }
   override get dead(): boolean {
     return false;
@@ -218,12 +231,23 @@ export function inHub(): boolean {
 
 // ------------------------------------------------------------- native switching
 
-function switchToSlot(slot: number): void {
-  engine.switchTo(slot);
+/** Counts a switch for the watchdog (progress[0] changing means someone yielded). */
+function noteSwitch(): void {
+  progress[0]++;
+}
+
+function switchAndAnswer(self: Fiber, slot: number, patient: boolean): void {
+  engine.switchTo(slot, patient);
+  noteSwitch();
+  while (self._probe !== undefined) answerProbe(self);
 }
 
 function threadMain(fiber: Fiber): number {
+  noteSwitch();
+  fiber._entered = true;
   const next = fiber._body();
+  fiber._entered = false;
+  noteSwitch();
   fiber._slot = -1;
   const target = next._slot >= 0 ? next : state.hub;
   state.current = target._slot === 0 ? state.root : target;
@@ -238,10 +262,11 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
     // The Hub pushes the target's async context around the switch, so the
     // async-hooks stack stays balanced: only the main thread pushes and pops.
     if (self._slot === 0) noteMainHandoff();
+    noteSwitch();
     if (self._slot === 0 && target._async !== undefined) {
-      target._async.runInAsyncScope(switchToSlot, undefined, target._slot);
+      target._async.runInAsyncScope(switchAndAnswer, undefined, self, target._slot, false);
     } else {
-      engine.switchTo(target._slot, patient);
+      switchAndAnswer(self, target._slot, patient);
     }
   } finally {
     state.current = self;
@@ -274,6 +299,7 @@ export function startFiber(fiber: Fiber): void {
  */
 export function beginPark(fiber: Fiber, label: string): number {
   const seq = ++state.seq;
+  fiber._parkLabel = label;
   if (fiber === state.root) {
     if (state.hubDepth > 0) {
       throw new BlockingSwitchOutError(`cannot block in ${label} inside a Hub callback (link callbacks must not block)`);
@@ -464,6 +490,7 @@ export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown
     return unwrap(rootWait(seq));
   }
   self._parkSeq = ++state.seq;
+  self._parkLabel = 'switch()';
   nativeSwitch(self, via);
   const back = self._inbox ?? OK;
   self._inbox = undefined;
@@ -498,3 +525,58 @@ export function returnToParent(start: Fiber | null, msg: Msg, report: (error: un
   return state.hub;
 }
 
+
+// ------------------------------------------------------------- stack probes
+
+/** Where the stacks of probed fibers are formatted (run info); set by the observer. */
+let stackOf: (self: Fiber) => string = () => '';
+
+/** @internal Sets how a probed fiber reports its stack. */
+export function setProbeFormatter(format: (self: Fiber) => string): void {
+  stackOf = format;
+}
+
+/** A probed fiber, resumed only to say where it is: records its stack, switches back, parks again. */
+function answerProbe(self: Fiber): void {
+  const by = self._probe as Fiber;
+  self._probe = undefined;
+  self._probeStack = stackOf(self);
+  state.current = by;
+  engine.switchTo(by._slot, false);
+  noteSwitch();
+}
+
+/** @internal True if `fiber`'s thread is suspended mid-body, so it can be probed. */
+export function canProbe(fiber: Fiber): boolean {
+  return fiber._entered && fiber !== state.current && fiber._slot >= 0 && !fiber.dead;
+}
+
+/**
+ * @internal The JavaScript stack where `fiber` is suspended: its thread is
+ * resumed just long enough to record it (nothing of the user's runs), then
+ * parks again with the same park number.
+ */
+export function probeStack(fiber: Fiber): string | undefined {
+  if (!canProbe(fiber)) return undefined;
+  const self = state.current;
+  fiber._probe = self;
+  state.current = fiber;
+  try {
+    noteSwitch();
+    engine.switchTo(fiber._slot, false);
+    noteSwitch();
+  } finally {
+    state.current = self;
+  }
+  const stack = fiber._probeStack;
+  fiber._probeStack = undefined;
+  return stack;
+}
+
+/** @internal The innermost open root wait's label, if the root is blocked. */
+export function rootWaitLabel(): string | undefined {
+  for (let i = state.rootWaits.length - 1; i >= 0; i--) {
+    if (state.rootWaits[i].msg === undefined) return state.rootWaits[i].label;
+  }
+  return undefined;
+}

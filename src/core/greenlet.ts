@@ -3,6 +3,7 @@
 import { checkFunction, checkMs, checkOptions, checkTimeout, GreenletExit } from './errors';
 import { block, TIMED_OUT } from './block';
 import { currentFiber, ensureThread, Fiber, hub, OK, reportHubError, schedule, startFiber, throwIn, unwrap } from './fiber';
+import { noteDead, noteSpawned } from './live';
 import { RawGreenlet } from './raw';
 import { Timeout } from './timeout';
 import { startTimer, TimerHandle } from './timers';
@@ -92,6 +93,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   start(): void {
     if (this.#phase !== Phase.New) return;
     this.#phase = Phase.Scheduled;
+    noteSpawned(this);
     schedule(() => this.#launch());
   }
 
@@ -100,6 +102,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     checkMs(ms, 'ms');
     if (this.#phase !== Phase.New) return;
     this.#phase = Phase.Scheduled;
+    noteSpawned(this);
     this.#startTimer = startTimer(ms, () => {
       this.#startTimer = undefined;
       this.#launch();
@@ -137,6 +140,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   #die(failed: boolean, result: T | undefined, error: unknown, shouldReport: boolean): void {
     this.#phase = Phase.Dead;
     this._finished = true;
+    noteDead(this);
     this._async?.emitDestroy();
     if (failed && error instanceof GreenletExit) {
       this.#value = error as unknown as T; // gevent: a GreenletExit kill returns the exit as the value
