@@ -63,7 +63,7 @@ function describe(fiber: Fiber, spawn: SpawnRecord | undefined): GreenletInfo {
     parent: spawn?.byName ?? null,
     parentId: spawn?.byId ?? null,
     stack: state === 'not started' ? null : stackOf(fiber),
-    spawnedAt: spawn?.where?.stack !== undefined ? framesOf(spawn.where.stack) : null,
+    spawnedAt: spawn?.where?.stack !== undefined ? trimInternalTop(framesOf(spawn.where.stack)) : null,
   };
 }
 
