@@ -160,3 +160,27 @@ describe('monitor in a child process', () => {
     expect(outcome.stderr).toMatch(/RangeError: TINYEVENT_MONITOR must be a positive number of milliseconds, got "soon"/);
   });
 });
+
+describe('monitor reports cannot block', () => {
+  it('a report that tries to sleep gets BlockingSwitchOutError, and the blocked greenlet carries on', async () => {
+    const errors: unknown[] = [];
+    handle = monitor({
+      report: () => {
+        try {
+          sleep(1);
+        } catch (error) {
+          errors.push(error);
+        }
+      },
+    });
+    const g = await onLoop(() => {
+      const busy = spawn(() => spinFor(300) * 0 + 5);
+      joinall([busy]);
+      return busy;
+    });
+    expect(g.value).toBe(5);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).name).toBe('BlockingSwitchOutError');
+    expect(String(errors[0])).toMatch(/cannot block in sleep\(1\) inside a monitor report/);
+  });
+});

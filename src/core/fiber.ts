@@ -31,12 +31,14 @@ export function unwrap(msg: Msg): unknown {
   return msg.value;
 }
 
-let fiberIds = 0;
+// Shared through globalThis, like the Hub, so that a second copy numbers its fibers on.
+const IDS = Symbol.for('tinyevent.fiberIds.v1');
+const fiberIds = ((globalThis as { [IDS]?: { next: number } })[IDS] ??= { next: 0 });
 
 /** A stack that can be suspended and resumed: the root greenlet, the Hub, or a greenlet thread. */
 export abstract class Fiber {
   /** @internal A number for run info (the root is 0). */
-  readonly _id: number = fiberIds++;
+  readonly _id: number = fiberIds.next++;
   /** @internal What it last blocked in (a park label). */
   _parkLabel = '';
   /** @internal Its body is on its own thread's stack (which can then be probed). */
@@ -293,11 +295,26 @@ export function startFiber(fiber: Fiber): void {
 
 // ------------------------------------------------------------- park and wake
 
+/** Set while code runs that must not block (a monitor report, inside interrupted code). */
+let noBlocking: string | undefined;
+
+/** @internal Runs `fn` with every blocking call throwing BlockingSwitchOutError (`where` names the place). */
+export function withoutBlocking<T>(where: string, fn: () => T): T {
+  const saved = noBlocking;
+  noBlocking = where;
+  try {
+    return fn();
+  } finally {
+    noBlocking = saved;
+  }
+}
+
 /**
  * Announces that `fiber` (the current one) is about to block, and returns the
  * number a wake must carry. Call park() next, or cancelPark() if arming failed.
  */
 export function beginPark(fiber: Fiber, label: string): number {
+  if (noBlocking !== undefined) throw new BlockingSwitchOutError(`cannot block in ${label} inside ${noBlocking}`);
   const seq = ++state.seq;
   fiber._parkLabel = label;
   if (fiber === state.root) {
@@ -469,6 +486,7 @@ export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown
   const self = state.current;
   if (target === self) return unwrap(msg);
   if (target.dead) throw new TypeError(`cannot switch to ${String(target)}: it is dead`);
+  if (noBlocking !== undefined) throw new BlockingSwitchOutError(`cannot switch to ${String(target)} inside ${noBlocking}`);
   // Whatever can fail (no thread to be had, blocking inside a Hub callback)
   // fails before _deliver marks the target started, which would strand it.
   ensureThread(target);

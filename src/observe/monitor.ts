@@ -5,7 +5,7 @@
 // The native watchdog thread notices the stall and interrupts the thread that
 // holds the isolate; onBlocked runs there, in the middle of the stalled code.
 import { checkOptions, describeValue } from '../core/errors';
-import { currentFiber, inHub, root, RootGreenlet } from '../core/fiber';
+import { currentFiber, inHub, root, RootGreenlet, withoutBlocking } from '../core/fiber';
 import { fiberName } from '../core/live';
 import { nativeWatchdog } from '../core/native';
 import { RawGreenlet } from '../core/raw';
@@ -66,7 +66,8 @@ function onBlocked(blockedMs: number): void {
   const name = greenlet === root && inHub() ? 'root (Hub callbacks)' : fiberName(greenlet);
   reporting = true;
   try {
-    current.report({ greenlet, name, blockedMs, stack });
+    // It runs in the middle of the interrupted code: that thread cannot park here.
+    withoutBlocking('a monitor report', () => current.report({ greenlet, name, blockedMs, stack }));
   } catch (error) {
     process.stderr.write(`tinyevent monitor: the report function threw\n${error instanceof Error ? error.stack : String(error)}\n`);
   } finally {
