@@ -191,6 +191,17 @@ describe('printRunInfo', () => {
   });
 });
 
+describe('patched calls', () => {
+  it('a greenlet in a patched execSync waits on child_process.execSync(), its stack at the call', async () => {
+    const outcome = await runScript('observe-runinfo.js', ['execsync']);
+    expectNoCrash(outcome);
+    expect(outcome.code).toBe(0);
+    const info = JSON.parse(outcome.stdout) as { state: string; waitingOn: string; stack: string; result: string };
+    expect(info).toMatchObject({ state: 'parked', waitingOn: 'child_process.execSync()', result: 'built' });
+    expect(info.stack).toMatch(/runsTheBuild/);
+  });
+});
+
 describe('spawn stacks', () => {
   it('with TINYEVENT_SPAWN_STACKS=1 each greenlet says where it was spawned', async () => {
     const outcome = await runScript('observe-runinfo.js', [], { env: { TINYEVENT_SPAWN_STACKS: '1' } });
