@@ -204,7 +204,9 @@ if (process.argv[2] === '--serve') {
   process.on('SIGTERM', () => process.exit(0));
   servers[process.argv[3]]();
 } else {
-  inProcess();
+  // BENCH_PART=servers or =process runs one half.
+  if (process.env.BENCH_PART !== 'servers') inProcess();
+  if (process.env.BENCH_PART === 'process') return;
   serversBench().catch((error) => {
     console.error(error);
     process.exitCode = 1;
