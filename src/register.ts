@@ -11,6 +11,7 @@ import { sizeThreadPool } from './patches/threadpool';
 sizeThreadPool();
 // eslint-disable-next-line import/first
 import { patchTargets, TARGETS } from './monkey';
+import './observe/env';
 
 function requested(): readonly string[] {
   const raw = process.env.TINYEVENT_PATCH;

@@ -20,7 +20,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
 import { BlockingSwitchOutError, errorText, GreenletExit, LoopExit } from './errors';
 import { Fifo } from './fifo';
-import { drainErrors, engine, runTicks, setHubHandler } from './native';
+import { drainErrors, engine, progress, runTicks, setHubHandler } from './native';
 import { noteMainHandoff } from './placement';
 import { closeTurns, openTurns } from './tickorder';
 
@@ -39,8 +39,22 @@ export function unwrap(msg: Msg): unknown {
   return msg.value;
 }
 
+// Shared through globalThis, like the Hub, so that a second copy numbers its fibers on.
+const IDS = Symbol.for('tinyevent.fiberIds.v1');
+const fiberIds = ((globalThis as { [IDS]?: { next: number } })[IDS] ??= { next: 0 });
+
 /** A stack that can be suspended and resumed: the root greenlet, the Hub, or a greenlet thread. */
 export abstract class Fiber {
+  /** @internal A number for run info (the root is 0). */
+  readonly _id: number = fiberIds.next++;
+  /** @internal What it last blocked in (a park label). */
+  _parkLabel = '';
+  /** @internal Its body is on its own thread's stack (which can then be probed). */
+  _entered = false;
+  /** @internal Set by a fiber asking for this one's stack (see probeStack). */
+  _probe: Fiber | undefined = undefined;
+  /** @internal The answer to a probe. */
+  _probeStack: string | undefined = undefined;
   /** @internal Native slot: 0 for the main thread, -1 while no thread serves it. */
   _slot = -1;
   /** @internal Non-zero while parked: the number a wake must carry. */
@@ -123,6 +137,7 @@ export class RootGreenlet extends Fiber {
     if (!makingRoot) throw new TypeError('RootGreenlet cannot be constructed: getcurrent() in root code returns the root greenlet');
     super();
     this._slot = 0;
+    this._entered = true;
   }
   override get dead(): boolean {
     return false;
@@ -379,9 +394,21 @@ function loadStores(fiber: Fiber): void {
   for (const key of Object.getOwnPropertySymbols(from)) if (!resourceKeys.has(key)) on[key] = from[key];
 }
 
+/** Counts a switch for the watchdog (progress[0] changing means someone yielded). */
+function noteSwitch(): void {
+  progress[0]++;
+}
+
+/** Switches to `slot`; back here, answers any stack probe (run info) before going on. */
+function switchAndAnswer(self: Fiber, slot: number, patient: boolean): void {
+  engine.switchTo(slot, patient);
+  noteSwitch();
+  while (self._probe !== undefined) answerProbe(self);
+}
+
 function switchFromMain(target: Fiber): void {
   loadStores(target);
-  engine.switchTo(target._slot);
+  switchAndAnswer(state.root, target._slot, false);
 }
 
 /** The next ready fiber that has (or now gets) a thread. */
@@ -412,7 +439,11 @@ function assignThread(fiber: Fiber): void {
 function threadMain(first: Fiber): number {
   for (let fiber = first; ; ) {
     fiber._asyncBase = asyncDepth();
+    noteSwitch();
+    fiber._entered = true;
     const next = fiber._body();
+    fiber._entered = false;
+    noteSwitch();
     // Frames its body left (a tick callback that threw out of its scope) are
     // not the next thread's to pop.
     takeFramesAbove(fiber._asyncBase);
@@ -450,10 +481,12 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
   try {
     if (self._slot === 0) {
       noteMainHandoff();
+      noteSwitch();
       carrier.runInAsyncScope(switchFromMain, undefined, target);
     } else {
       if (target._slot !== 0) loadStores(target);
-      engine.switchTo(target._slot, patient);
+      noteSwitch();
+      switchAndAnswer(self, target._slot, patient);
     }
   } finally {
     state.current = self;
@@ -501,12 +534,28 @@ export function startFiber(fiber: Fiber): void {
 
 // ------------------------------------------------------------- park and wake
 
+/** Set while code runs that must not block (a monitor report, inside interrupted code). */
+let noBlocking: string | undefined;
+
+/** @internal Runs `fn` with every blocking call throwing BlockingSwitchOutError (`where` names the place). */
+export function withoutBlocking<T>(where: string, fn: () => T): T {
+  const saved = noBlocking;
+  noBlocking = where;
+  try {
+    return fn();
+  } finally {
+    noBlocking = saved;
+  }
+}
+
 /**
  * Announces that `fiber` (the current one) is about to block, and returns the
  * number a wake must carry. Call park() next, or cancelPark() if arming failed.
  */
 export function beginPark(fiber: Fiber, label: string): number {
+  if (noBlocking !== undefined) throw new BlockingSwitchOutError(`cannot block in ${label} inside ${noBlocking}`);
   const seq = ++state.seq;
+  fiber._parkLabel = label;
   if (fiber === state.root) {
     if (state.hubDepth > 0) {
       throw new BlockingSwitchOutError(`cannot block in ${label} inside a Hub callback (link callbacks must not block)`);
@@ -712,6 +761,7 @@ export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown
     if (msg.error && msg.value instanceof GreenletExit) msg = valueMsg(msg.value);
   }
   if (target === self) return unwrap(msg);
+  if (noBlocking !== undefined) throw new BlockingSwitchOutError(`cannot switch to ${String(target)} inside ${noBlocking}`);
   // Whatever can fail (no thread to be had, blocking inside a Hub callback)
   // fails before _deliver marks the target started, which would strand it.
   ensureThread(target);
@@ -734,6 +784,7 @@ export function transfer(target: Fiber, msg: Msg, startArgs: unknown[]): unknown
   }
   self._parkSeq = ++state.seq;
   saveStores(self);
+  self._parkLabel = 'switch()';
   nativeSwitch(self, via);
   const back = self._inbox ?? OK;
   self._inbox = undefined;
@@ -787,3 +838,58 @@ function nearestLive(start: Fiber): Fiber | null {
   return fiber;
 }
 
+
+// ------------------------------------------------------------- stack probes
+
+/** Where the stacks of probed fibers are formatted (run info); set by the observer. */
+let stackOf: (self: Fiber) => string = () => '';
+
+/** @internal Sets how a probed fiber reports its stack. */
+export function setProbeFormatter(format: (self: Fiber) => string): void {
+  stackOf = format;
+}
+
+/** A probed fiber, resumed only to say where it is: records its stack, switches back, parks again. */
+function answerProbe(self: Fiber): void {
+  const by = self._probe as Fiber;
+  self._probe = undefined;
+  self._probeStack = stackOf(self);
+  state.current = by;
+  engine.switchTo(by._slot, false);
+  noteSwitch();
+}
+
+/** @internal True if `fiber`'s thread is suspended mid-body, so it can be probed. */
+export function canProbe(fiber: Fiber): boolean {
+  return fiber._entered && fiber !== state.current && fiber._slot >= 0 && !fiber.dead;
+}
+
+/**
+ * @internal The JavaScript stack where `fiber` is suspended: its thread is
+ * resumed just long enough to record it (nothing of the user's runs), then
+ * parks again with the same park number.
+ */
+export function probeStack(fiber: Fiber): string | undefined {
+  if (!canProbe(fiber)) return undefined;
+  const self = state.current;
+  fiber._probe = self;
+  state.current = fiber;
+  try {
+    noteSwitch();
+    engine.switchTo(fiber._slot, false);
+    noteSwitch();
+  } finally {
+    state.current = self;
+  }
+  const stack = fiber._probeStack;
+  fiber._probeStack = undefined;
+  return stack;
+}
+
+/** @internal The innermost open root wait's label, if the root is blocked. */
+export function rootWaitLabel(): string | undefined {
+  for (let i = state.rootWaits.length - 1; i >= 0; i--) {
+    if (!resumable(state.rootWaits[i])) return state.rootWaits[i].label;
+  }
+  return undefined;
+}

@@ -3,6 +3,7 @@
 import { checkFunction, checkMs, checkOptions, checkTimeout, errorText, GreenletExit, isInstance } from './errors';
 import { block, TIMED_OUT } from './block';
 import { currentFiber, Fiber, hub, OK, reportHubError, rootResumable, schedule, scheduleFiber, throwIn, unwrap } from './fiber';
+import { noteDead, noteSpawned } from './live';
 import { RawGreenlet } from './raw';
 import { AsyncResult } from './asyncresult';
 import { Timeout } from './timeout';
@@ -98,6 +99,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   start(): void {
     if (this.#phase !== Phase.New) return;
     this.#phase = Phase.Scheduled;
+    noteSpawned(this);
     scheduleFiber(this);
   }
 
@@ -106,6 +108,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
     checkMs(ms, 'ms');
     if (this.#phase !== Phase.New) return;
     this.#phase = Phase.Scheduled;
+    noteSpawned(this);
     this.#startTimer = startTimer(ms, () => {
       this.#startTimer = undefined;
       scheduleFiber(this);
@@ -148,6 +151,7 @@ export class Greenlet<T = unknown> extends RawGreenlet<[], T> {
   #die(failed: boolean, result: T | undefined, error: unknown, shouldReport: boolean): void {
     this.#phase = Phase.Dead;
     this._finished = true;
+    noteDead(this);
     this._async?.emitDestroy();
     if (failed && isInstance(error, GreenletExit)) {
       this.#value = error as unknown as T; // gevent: a GreenletExit kill returns the exit as the value

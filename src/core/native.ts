@@ -52,8 +52,34 @@ export interface NativeEngine {
   failNextThreadCreate(): void;
 }
 
+/** The watchdog thread (src/native/watchdog.h); every method runs on the baton holder. */
+export interface NativeWatchdog {
+  /** Calls onBlocked(blockedMs), on the blocked thread, when nothing yields for `ms`; ms <= 0 stops. */
+  setMonitor(ms: number, onBlocked: (blockedMs: number) => void): void;
+  startProfile(intervalUs: number): void;
+  stopProfile(): NativeProfile;
+  profiling(): boolean;
+}
+
+/** A sampled call tree as parallel arrays: node i has names[i], parents[i] (-1 for the root), ... */
+export interface NativeProfile {
+  names: string[];
+  urls: string[];
+  scriptIds: number[];
+  /** 1-based, as V8 reports positions. */
+  lines: number[];
+  columns: number[];
+  parents: number[];
+  samples: number[];
+  /** Microseconds, one per sample. */
+  times: number[];
+  startTime: number;
+  endTime: number;
+}
+
 interface Addon {
   setup(drain: () => void, onTimer: () => void, onHub: () => void): NativeEngine;
+  watchdog(progress: Int32Array): NativeWatchdog;
 }
 
 /**
@@ -105,6 +131,10 @@ const ENGINE = Symbol.for('tinyevent.engine.v1');
 interface Shared {
   engine: NativeEngine;
   file: string;
+  addon: Addon;
+  /** [0]: bumped on every greenlet switch; the watchdog thread reads it. */
+  progress: Int32Array;
+  watchdog?: NativeWatchdog;
   drainErrors: unknown[];
   onTimer: () => void;
   onHub: () => void;
@@ -155,6 +185,8 @@ function load(): Shared {
   const shared: Shared = {
     engine: undefined as unknown as NativeEngine,
     file,
+    addon,
+    progress: new Int32Array(new SharedArrayBuffer(4)),
     drainErrors,
     onTimer: () => undefined,
     onHub: () => undefined,
@@ -175,6 +207,15 @@ const shared = load();
 export const engine: NativeEngine = shared.engine;
 /** The engine file that loaded: the local build or a prebuilt engine. */
 export const engineFile: string = shared.file;
+/** Counts greenlet switches for the watchdog: bump [0] on each (a plain store: only the baton holder writes). */
+export const progress: Int32Array = shared.progress;
+
+/** The watchdog thread of this environment, made on first use. */
+export function nativeWatchdog(): NativeWatchdog {
+  shared.watchdog ??= shared.addon.watchdog(shared.progress);
+  return shared.watchdog;
+}
+
 /** Errors thrown by nextTick callbacks that ran inside a root wait. */
 export const drainErrors: unknown[] = shared.drainErrors;
 

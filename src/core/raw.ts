@@ -16,6 +16,7 @@ import {
   transfer,
   valueMsg,
 } from './fiber';
+import { noteDead, noteSpawned } from './live';
 
 function reportOrphan(error: unknown): void {
   process.stderr.write(`tinyevent: a greenlet failed with no parent to take the error\n${errorText(error).detail}\n`);
@@ -103,6 +104,7 @@ export class RawGreenlet<A extends unknown[] = unknown[], R = unknown> extends F
   _deliver(msg: Msg, startArgs: unknown[]): boolean {
     if (!this._started) {
       this._started = true;
+      noteSpawned(this);
       this._startArgs = startArgs;
       if (msg.error) this._startError = msg;
       return true;
@@ -120,6 +122,7 @@ export class RawGreenlet<A extends unknown[] = unknown[], R = unknown> extends F
       msg = isInstance(error, GreenletExit) ? valueMsg(error) : errorMsg(error);
     }
     this._finished = true;
+    noteDead(this);
     this._async?.emitDestroy();
     return returnToParent(this.#parent, msg, reportOrphan);
   }

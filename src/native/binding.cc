@@ -8,6 +8,7 @@
 #include "cpus.h"
 #include "engine.h"
 #include "v8compat.h"
+#include "watchdog.h"
 
 namespace tinyevent {
 namespace {
@@ -189,4 +190,5 @@ NODE_MODULE_INIT(/* exports, module, context */) {
       ->Set(context, v8::String::NewFromUtf8(isolate, "setup").ToLocalChecked(),
             v8::FunctionTemplate::New(isolate, tinyevent::SetupFn)->GetFunction(context).ToLocalChecked())
       .Check();
+  tinyevent::watchdog::Register(context, exports);
 }
