@@ -179,6 +179,14 @@ const BEHAVIOUR = {
   'tinyevent/threadpool:ThreadPoolClosedError': ERROR_CLASS,
   'tinyevent/net:udp': { accepts: OPTIONS },
   'tinyevent/net:DatagramSocket': { accepts: OPTIONS },
+  // Observability: the watchdog and the profiler are one per process.
+  'tinyevent:monitor': { skip: 'starts the process-wide watchdog; covered by the observe tests' },
+  'tinyevent:startProfile': { skip: 'starts the process-wide profiler; covered by the observe tests' },
+  'tinyevent:stopProfile': { skip: 'stops the process-wide profiler; covered by the observe tests' },
+  'tinyevent:runInfo': NO_ARGS,
+  // (infos = runInfo()) / (stream = process.stderr): undefined is the default.
+  'tinyevent:formatRunInfo': { accepts: ['undefined'] },
+  'tinyevent:printRunInfo': { accepts: ['undefined'] },
 };
 
 module.exports = { ALL, BAD_VALUES, BEHAVIOUR, OBJECTS, SKIP_ENTRIES };
