@@ -19,7 +19,7 @@ inline v8::Isolate* IsolateOf(v8::Local<v8::Context> context) {
 }
 
 // Externals carry a type tag where V8 has them (Node 26); one tag per C++ type.
-enum class ExternalTag : uint16_t { kEngine = 1 };
+enum class ExternalTag : uint16_t { kEngine = 1, kWatchdog = 2 };
 
 inline v8::Local<v8::External> NewExternal(v8::Isolate* isolate, void* value, ExternalTag tag) {
 #ifdef V8_EXTERNAL_POINTER_TAG_COUNT

@@ -1,4 +1,5 @@
 #include "watchdog.h"
+#include "v8compat.h"
 
 #include <pthread.h>
 
@@ -410,7 +411,7 @@ class Watchdog {
   Profile profile_;
 };
 
-Watchdog* Of(const FunctionCallbackInfo<Value>& info) { return static_cast<Watchdog*>(info.Data().As<External>()->Value()); }
+Watchdog* Of(const FunctionCallbackInfo<Value>& info) { return static_cast<Watchdog*>(v8compat::ExternalValue(info.Data().As<External>(), v8compat::ExternalTag::kWatchdog)); }
 
 void ThrowType(Isolate* isolate, const char* message) {
   isolate->ThrowException(v8::Exception::TypeError(String::NewFromUtf8(isolate, message).ToLocalChecked()));
@@ -450,7 +451,7 @@ void CreateFn(const FunctionCallbackInfo<Value>& info) {
   // Never freed: a pending interrupt may still carry it after teardown.
   Watchdog* dog = new Watchdog(isolate, context, node::GetCurrentEventLoop(isolate), store);
   node::AddEnvironmentCleanupHook(isolate, Cleanup, dog);
-  Local<External> data = External::New(isolate, dog);
+  Local<External> data = v8compat::NewExternal(isolate, dog, v8compat::ExternalTag::kWatchdog);
   Local<Object> api = Object::New(isolate);
   auto add = [&](const char* name, v8::FunctionCallback fn) {
     Local<Function> f = FunctionTemplate::New(isolate, fn, data)->GetFunction(context).ToLocalChecked();
@@ -466,7 +467,7 @@ void CreateFn(const FunctionCallbackInfo<Value>& info) {
 }  // namespace
 
 void Register(Local<Context> context, Local<Object> exports) {
-  Isolate* isolate = context->GetIsolate();
+  Isolate* isolate = v8compat::IsolateOf(context);
   exports
       ->Set(context, String::NewFromUtf8(isolate, "watchdog").ToLocalChecked(),
             FunctionTemplate::New(isolate, CreateFn)->GetFunction(context).ToLocalChecked())
