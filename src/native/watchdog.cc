@@ -2,11 +2,12 @@
 #include "v8compat.h"
 
 #include <pthread.h>
+#include <time.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -217,13 +218,13 @@ class Watchdog {
       thread_running_ = pthread_create(&thread_, &attr, ThreadMain, this) == 0;
       pthread_attr_destroy(&attr);
     } else if (wanted) {
-      cv_.notify_one();  // a new period
+      pthread_cond_signal(&cv_);  // a new period
     } else if (thread_running_) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         quit_ = true;
       }
-      cv_.notify_one();
+      pthread_cond_signal(&cv_);
       pthread_join(thread_, nullptr);
       thread_running_ = false;
     }
@@ -248,7 +249,7 @@ class Watchdog {
       int64_t period = threshold_ns_ > 0 ? threshold_ns_ / 4 : INT64_MAX;
       if (period > 50000000) period = 50000000;
       if (sample_ns_ > 0 && sample_ns_ < period) period = sample_ns_;
-      cv_.wait_for(lock, std::chrono::nanoseconds(period));
+      WaitFor(period);
       if (quit_) break;
       Tick();
     }
@@ -384,7 +385,34 @@ class Watchdog {
   std::atomic<bool> closing_{false};
 
   std::mutex mu_;  // guards the fields below, down to the incident
-  std::condition_variable cv_;
+  // A pthread condition on CLOCK_MONOTONIC rather than std::condition_variable,
+  // whose timed wait needs glibc 2.30 (pthread_cond_clockwait): the prebuilt
+  // engines keep Node's glibc floor.
+  pthread_cond_t cv_ = MonotonicCond();
+
+  static pthread_cond_t MonotonicCond() {
+    pthread_cond_t cond;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&cond, &attr);
+    pthread_condattr_destroy(&attr);
+    return cond;
+  }
+
+  // mu_ held; returns after `ns` or a signal.
+  void WaitFor(int64_t ns) {
+    timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    const int64_t sec = ns / 1000000000;
+    deadline.tv_sec += sec > 86400 ? 86400 : sec;
+    deadline.tv_nsec += ns % 1000000000;
+    if (deadline.tv_nsec >= 1000000000) {
+      deadline.tv_sec++;
+      deadline.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&cv_, mu_.native_handle(), &deadline);
+  }
   pthread_t thread_{};
   bool thread_running_ = false;  // touched by the lock holder only
   bool quit_ = false;
@@ -476,3 +504,11 @@ void Register(Local<Context> context, Local<Object> exports) {
 
 }  // namespace watchdog
 }  // namespace tinyevent
+
+// GCC 12's headers call std::__throw_bad_array_new_length (GLIBCXX_3.4.29,
+// newer than the libstdc++ of Node's oldest supported distributions) from
+// inlined container code; built without exceptions it can only abort, so a
+// local definition keeps the prebuilt engines on the older libstdc++.
+namespace std {
+[[noreturn]] void __throw_bad_array_new_length() { abort(); }
+}  // namespace std
