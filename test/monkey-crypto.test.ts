@@ -132,6 +132,12 @@ describe('crypto patch: same results and errors as the originals', () => {
       sideBySide('pbkdf2Sync', () => ['pw', 'salt', 1000, 32, 'nope']);
       sideBySide('pbkdf2Sync', () => ['pw', 'salt', -1, 32, 'sha256']);
       sideBySide('pbkdf2Sync', () => [1, 'salt', 1, 32, 'sha256']);
+      if (typeof (crypto as unknown as Record<string, unknown>).argon2Sync === 'function') {
+        const params = { message: 'pw', nonce: Buffer.alloc(16, 1), parallelism: 1, tagLength: 32, memory: 64, passes: 3 };
+        sideBySide('argon2Sync', () => ['argon2id', params]);
+        sideBySide('argon2Sync', () => ['argon2id', { ...params, memory: 1 }]); // the original's RangeError
+        sideBySide('argon2Sync', () => ['nope', params]);
+      }
       sideBySide('scryptSync', () => ['pw', 'salt', 32]);
       sideBySide('scryptSync', () => ['pw', 'salt', 32, { N: 1024, r: 4, p: 2 }]);
       sideBySide('scryptSync', () => ['pw', 'salt', 32, { cost: 2048, blockSize: 8, parallelization: 1 }]);

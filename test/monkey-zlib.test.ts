@@ -157,7 +157,7 @@ describe('zlib patch: same results and errors as the originals', () => {
 
   it('bad input and bad options get the original errors', () =>
     onLoop(() => {
-      for (const name of syncNames()) {
+      for (const name of syncNames().filter((n) => !(n in ZLIB_LEFT_ALONE))) {
         sideBySide(name, () => [123]);
         sideBySide(name, () => [null]);
         sideBySide(name, () => [undefined]);

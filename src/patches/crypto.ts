@@ -57,6 +57,7 @@ const SYNC_PLANS: Record<string, Plan> = {
   pbkdf2Sync: withCallback(twin('pbkdf2'), 5),
   scryptSync: withCallback(twin('scrypt'), 4),
   hkdfSync: withCallback(twin('hkdf'), 5),
+  argon2Sync: withCallback(twin('argon2'), 2), // Node 24+
   generateKeyPairSync: keyPairPlan,
   generateKeySync: withCallback(twin('generateKey'), 2),
   generatePrimeSync: withCallback(twin('generatePrime'), 2),
