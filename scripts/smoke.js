@@ -62,7 +62,8 @@ check('Event and Queue hand values between greenlets', consumer.get(), ['a', 'b'
 
 te.patchFs();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyevent-smoke-'));
-fs.writeFileSync(path.join(dir, 'f'), 'x'.repeat(1000));
+// 2 MiB: too big to read inline, so the read goes through the thread pool and yields.
+fs.writeFileSync(path.join(dir, 'f'), 'x'.repeat(2 << 20));
 const log = [];
 const reader = te.spawn(() => {
   log.push('read start');
@@ -72,7 +73,7 @@ const other = te.spawn(() => log.push('other'));
 te.joinall([reader, other]);
 fs.rmSync(dir, { recursive: true, force: true });
 te.unpatchAll();
-check('a patched readFileSync blocks only its greenlet', log, ['read start', 'other', 'read 1000']);
+check('a patched readFileSync blocks only its greenlet', log, ['read start', 'other', `read ${2 << 20}`]);
 
 const server = new StreamServer({ host: '127.0.0.1', port: 0 }, (socket) => {
   for (let data = socket.recv(1024); data.length > 0; data = socket.recv(1024)) socket.sendall(data);
