@@ -21,7 +21,7 @@ import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
 import { BlockingSwitchOutError, errorText, GreenletExit, LoopExit } from './errors';
 import { Fifo } from './fifo';
 import { drainErrors, engine, progress, runTicks, setHubHandler } from './native';
-import { noteMainHandoff } from './placement';
+import { applyPendingMove, noteHandoff } from './placement';
 import { closeTurns, openTurns } from './tickorder';
 
 /** What a fiber is resumed with: a value, or an error thrown at its park. */
@@ -294,6 +294,7 @@ function nextReady(): Fiber | undefined {
 }
 
 function drain(): void {
+  applyPendingMove();
   state.scheduled = false;
   state.passEnd = performance.now() + SWITCH_INTERVAL_MS;
   // Greenlets chain from one to the next (parkToHub); the main thread gets the
@@ -480,11 +481,12 @@ function nativeSwitch(self: Fiber, target: Fiber, patient = false): void {
   const frames = self._slot === 0 ? undefined : takeFramesAbove(self._asyncBase);
   try {
     if (self._slot === 0) {
-      noteMainHandoff();
+      noteHandoff(true);
       noteSwitch();
       carrier.runInAsyncScope(switchFromMain, undefined, target);
     } else {
       if (target._slot !== 0) loadStores(target);
+      noteHandoff(false);
       noteSwitch();
       switchAndAnswer(self, target._slot, patient);
     }

@@ -50,7 +50,12 @@ export interface NativeEngine {
   /** Around creating a worker thread: gives the main thread every CPU (true), or its placement back. */
   widenCpus(widen: boolean): void;
   failNextThreadCreate(): void;
+  /** The engine keeps its counters (see COUNT) in `counts` from now on. */
+  shareCounts(counts: Float64Array): void;
 }
+
+/** Where each engine counter sits in `engineCounts`. */
+export const COUNT = { switches: 0, sleeperWakes: 1, briefHandoffs: 2, threadsMade: 3 } as const;
 
 /** The watchdog thread (src/native/watchdog.h); every method runs on the baton holder. */
 export interface NativeWatchdog {
@@ -91,7 +96,7 @@ interface Addon {
  * (ping-pong, where spinning makes a hand-off ~0.6 µs). 'shared' and 'spread'
  * fix one placement.
  */
-function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
+function applyCpuMode(engine: NativeEngine, counts: Float64Array, mode: string | undefined): void {
   const chosen = mode === undefined || mode === '' ? 'auto' : mode;
   if (chosen !== 'spread' && chosen !== 'shared' && chosen !== 'auto') {
     throw new RangeError(`TINYEVENT_CPU must be 'auto', 'shared' or 'spread', got ${JSON.stringify(mode)}`);
@@ -107,7 +112,7 @@ function applyCpuMode(engine: NativeEngine, mode: string | undefined): void {
     return;
   }
   // The kernel may refuse a pin (a restricted container): auto then stays spread, quietly.
-  if (chosen === 'auto' && !enableAutoPlacement(engine)) return;
+  if (chosen === 'auto' && !enableAutoPlacement(engine, counts)) return;
   // A worker thread would inherit a pin and lose its own CPU: workers made
   // through worker_threads.Worker (read after this point) start unpinned.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -134,6 +139,8 @@ interface Shared {
   addon: Addon;
   /** [0]: bumped on every greenlet switch; the watchdog thread reads it. */
   progress: Int32Array;
+  /** The engine's counters, kept up to date by the engine itself (see COUNT). */
+  counts: Float64Array;
   watchdog?: NativeWatchdog;
   drainErrors: unknown[];
   onTimer: () => void;
@@ -187,6 +194,7 @@ function load(): Shared {
     file,
     addon,
     progress: new Int32Array(new SharedArrayBuffer(4)),
+    counts: new Float64Array(4),
     drainErrors,
     onTimer: () => undefined,
     onHub: () => undefined,
@@ -196,9 +204,10 @@ function load(): Shared {
     () => shared.onTimer(),
     () => shared.onHub(),
   );
+  shared.engine.shareCounts(shared.counts);
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
-  applyCpuMode(shared.engine, process.env.TINYEVENT_CPU);
+  applyCpuMode(shared.engine, shared.counts, process.env.TINYEVENT_CPU);
   holder[ENGINE] = shared;
   return shared;
 }
@@ -209,6 +218,8 @@ export const engine: NativeEngine = shared.engine;
 export const engineFile: string = shared.file;
 /** Counts greenlet switches for the watchdog: bump [0] on each (a plain store: only the baton holder writes). */
 export const progress: Int32Array = shared.progress;
+/** The engine's counters (indices in COUNT), read without a call into the engine. */
+export const engineCounts: Float64Array = shared.counts;
 
 /** The watchdog thread of this environment, made on first use. */
 export function nativeWatchdog(): NativeWatchdog {

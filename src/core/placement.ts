@@ -84,21 +84,35 @@ export class PlacementPolicy {
 
 interface PlacementState {
   engine: NativeEngine | undefined;
+  /** The engine's counters (native.ts COUNT: switches, sleeper wakes, brief hand-offs, threads made). */
+  counts: Float64Array | undefined;
   policy: PlacementPolicy;
   count: number;
   switches: number;
   brief: number;
   wakes: number;
   threads: number;
+  /** A move the policy asked for on a greenlet thread: the main thread makes it (applyPendingMove). */
+  pending: boolean;
 }
 
-/** Main-thread hand-offs between looks at the engine's counters. */
+/** Hand-offs between looks at the engine's counters. */
 const LOOK_EVERY = 16;
 
 // Shared through globalThis, like the engine: two copies of tinyevent drive one placement.
-const STATE = Symbol.for('tinyevent.placement.v2');
+const STATE = Symbol.for('tinyevent.placement.v3');
 const holder = globalThis as { [STATE]?: PlacementState };
-const state: PlacementState = (holder[STATE] ??= { engine: undefined, policy: new PlacementPolicy(), count: 0, switches: 0, brief: 0, wakes: 0, threads: 0 });
+const state: PlacementState = (holder[STATE] ??= {
+  engine: undefined,
+  counts: undefined,
+  policy: new PlacementPolicy(),
+  count: 0,
+  switches: 0,
+  brief: 0,
+  wakes: 0,
+  threads: 0,
+  pending: false,
+});
 
 /**
  * Which of the process's CPUs a pinned process shares: a cluster worker takes
@@ -112,27 +126,42 @@ export function preferredCpu(): number {
 }
 
 /** Turns the automatic placement on (from native.ts: the default, and TINYEVENT_CPU=auto); false if the first move was refused. */
-export function enableAutoPlacement(engine: NativeEngine): boolean {
+export function enableAutoPlacement(engine: NativeEngine, counts: Float64Array): boolean {
   if (!engine.setCpuShared(state.policy.shared, preferredCpu())) return false;
   state.engine = engine;
+  state.counts = counts;
   return true;
 }
 
-/** Called on the main thread for each hand-off it makes. */
-export function noteMainHandoff(): void {
-  const engine = state.engine;
-  if (engine === undefined || ++state.count < LOOK_EVERY) return;
+/**
+ * Called for each hand-off, on whichever thread makes it (`onMain`: the main
+ * thread): two greenlets handing a value back and forth never pass through
+ * the main thread, and are what spreading is for.
+ */
+export function noteHandoff(onMain: boolean): void {
+  if (onMain && state.pending) applyPendingMove();
+  const counts = state.counts;
+  if (counts === undefined || ++state.count < LOOK_EVERY) return;
   state.count = 0;
-  const stats = engine.stats();
-  const handoffs = stats.switches - state.switches;
+  const switches = counts[0];
+  const handoffs = switches - state.switches;
   if (handoffs < WINDOW) return;
-  const window = { handoffs, brief: stats.briefHandoffs - state.brief, wakes: stats.sleeperWakes - state.wakes, growing: stats.threads > state.threads };
-  state.switches = stats.switches;
-  state.brief = stats.briefHandoffs;
-  state.wakes = stats.sleeperWakes;
-  state.threads = stats.threads;
+  const window = { handoffs, brief: counts[2] - state.brief, wakes: counts[1] - state.wakes, growing: counts[3] > state.threads };
+  state.switches = switches;
+  state.brief = counts[2];
+  state.wakes = counts[1];
+  state.threads = counts[3];
+  if (!state.policy.window(window)) return;
+  state.pending = true;
+  if (onMain) applyPendingMove();
+}
+
+/** Main thread: makes the move the policy asked for, if any (CPU masks change from the main thread). */
+export function applyPendingMove(): void {
+  const engine = state.engine;
+  if (!state.pending || engine === undefined) return;
+  state.pending = false;
   const policy = state.policy;
-  if (!policy.window(window)) return;
   if (engine.setCpuShared(!policy.shared, preferredCpu())) policy.moved();
   else policy.refused();
 }

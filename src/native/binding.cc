@@ -131,6 +131,16 @@ void StatsFn(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(stats);
 }
 
+// shareCounts(Float64Array(4)): the engine keeps its counters there from now on.
+void ShareCountsFn(const FunctionCallbackInfo<Value>& info) {
+  if (info.Length() < 1 || !info[0]->IsFloat64Array()) return Throw(info.GetIsolate(), false, "shareCounts takes a Float64Array");
+  Local<v8::Float64Array> array = info[0].As<v8::Float64Array>();
+  if (array->Length() < Engine::kCountCount || array->ByteOffset() != 0) {
+    return Throw(info.GetIsolate(), true, "the counts array is too short (or not at the start of its buffer)");
+  }
+  EngineOf(info)->ShareCounts(array->Buffer()->GetBackingStore());
+}
+
 void SetStackSizeFn(const FunctionCallbackInfo<Value>& info) {
   if (info.Length() < 1 || !info[0]->IsNumber()) return Throw(info.GetIsolate(), false, "stack size must be a number");
   double bytes = info[0].As<v8::Number>()->Value();
@@ -177,6 +187,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("setCpuShared", SetCpuSharedFn);
   add("widenCpus", WidenCpusFn);
   add("setStackSize", SetStackSizeFn);
+  add("shareCounts", ShareCountsFn);
   add("failNextThreadCreate", FailNextThreadCreateFn);
   info.GetReturnValue().Set(api);
 }

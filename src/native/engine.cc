@@ -62,16 +62,23 @@ bool Engine::HandOff(Greenthread* target) {
   // A sleeping target moves to the current CPU placement before it is woken:
   // cheap while it sleeps, and the kernel then wakes it where it is to run.
   if (target->baton.Asleep()) cpus::FollowSleeper(target->tid, &target->cpu_generation);
-  switches_++;
-  if (SteadyNs() - target->parked_at.load(std::memory_order_relaxed) < kBriefParkNs) brief_handoffs_++;
+  counts_[kSwitches]++;
+  if (SteadyNs() - target->parked_at.load(std::memory_order_relaxed) < kBriefParkNs) counts_[kBriefHandoffs]++;
   const bool woke = target->baton.Give();
-  if (woke) sleeper_wakes_++;
+  if (woke) counts_[kSleeperWakes]++;
   return woke;
 }
 
 bool Engine::ValidTarget(int id) const {
   if (id < 0 || static_cast<size_t>(id) >= slots_.size() || id == current_) return false;
   return slots_[id]->assigned;
+}
+
+void Engine::ShareCounts(std::shared_ptr<v8::BackingStore> store) {
+  double* into = static_cast<double*>(store->Data());
+  for (int i = 0; i < kCountCount; i++) into[i] = counts_[i];
+  counts_ = into;
+  counts_store_ = std::move(store);
 }
 
 int Engine::CreateThread(Greenthread* g) {
@@ -125,6 +132,7 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     }
     g = fresh.get();
     slots_.push_back(std::move(fresh));
+    counts_[kThreadsMade]++;
   }
   g->body.Reset(isolate_, body);
   g->assigned = true;
@@ -155,6 +163,7 @@ void Engine::AdoptThreadAhead() {
   made->id = static_cast<int>(slots_.size());
   idle_.push_back(made->id);
   slots_.emplace_back(made);
+  counts_[kThreadsMade]++;
 }
 
 // The switch. Leaves the isolate completely (every Enter undone), so that V8's

@@ -75,10 +75,14 @@ class Engine {
   size_t idle() const { return idle_.size(); }
   size_t started() const { return started_; }
   // Hand-offs of the baton, and how many of them woke a thread asleep in the kernel.
-  double switches() const { return static_cast<double>(switches_); }
-  double sleeper_wakes() const { return static_cast<double>(sleeper_wakes_); }
+  double switches() const { return counts_[kSwitches]; }
+  double sleeper_wakes() const { return counts_[kSleeperWakes]; }
   // Hand-offs to a thread that had parked less than kBriefParkNs before (a spinner would have caught it).
-  double brief_handoffs() const { return static_cast<double>(brief_handoffs_); }
+  double brief_handoffs() const { return counts_[kBriefHandoffs]; }
+  // The counters above, and the threads made, from now on kept in `store` (a
+  // Float64Array's memory) too, so JavaScript reads them without a call.
+  enum Count { kSwitches, kSleeperWakes, kBriefHandoffs, kThreadsMade, kCountCount };
+  void ShareCounts(std::shared_ptr<v8::BackingStore> store);
   void set_stack_size(size_t bytes) { stack_size_ = bytes; }
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
@@ -126,9 +130,11 @@ class Engine {
   std::atomic<Greenthread*> ahead_{nullptr};
   std::atomic<bool> making_{false};
   size_t started_ = 0;               // greenlet threads with a body on their stack
-  uint64_t switches_ = 0;            // baton hand-offs (HandOff calls)
-  uint64_t sleeper_wakes_ = 0;       // of which woke a sleeping thread
-  uint64_t brief_handoffs_ = 0;      // of which went to a thread parked only briefly
+  // Baton hand-offs (HandOff calls), of which woke a sleeping thread, of which
+  // went to a thread parked only briefly; threads made. Doubles: exact to 2^53.
+  double own_counts_[kCountCount] = {};
+  double* counts_ = own_counts_;
+  std::shared_ptr<v8::BackingStore> counts_store_;  // keeps a shared `counts_` alive
   int run_depth_ = 0;                // nesting of RunOnce (root waits inside root waits)
 };
 
