@@ -15,7 +15,7 @@
 // - A greenlet thread runs only while the main thread is parked inside the
 //   one `carrier` async scope; AsyncLocalStorage stores (properties of the
 //   current async resource) are moved onto it for each fiber that runs.
-import { AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 
 import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
 import { BlockingSwitchOutError, errorText, GreenletExit, LoopExit } from './errors';
@@ -375,24 +375,52 @@ const CARRIER = Symbol.for('tinyevent.carrier.v1');
 const carrierHolder = globalThis as { [CARRIER]?: AsyncResource };
 const carrier: AsyncResource = (carrierHolder[CARRIER] ??= new AsyncResource('tinyevent.Greenlet', { requireManualDestroy: true }));
 type Stores = Record<symbol, unknown>;
-const resourceKeys = new Set(Object.getOwnPropertySymbols(carrier));
+
+// The keys AsyncLocalStorage stores its values under on async resources (one
+// symbol per instance, Node 20/22), learnt as instances are used: a switch
+// moves just those, and nothing while no store was ever set.
+const STORE_KEYS = Symbol.for('tinyevent.storeKeys.v1');
+const keysHolder = globalThis as { [STORE_KEYS]?: symbol[] };
+const storeKeys: symbol[] = (keysHolder[STORE_KEYS] ??= learnStoreKeys());
+
+function learnStoreKeys(): symbol[] {
+  const keys: symbol[] = [];
+  const proto = AsyncLocalStorage.prototype as unknown as Record<string, unknown>;
+  for (const name of ['run', 'enterWith', '_enable']) {
+    const original = proto[name];
+    if (typeof original !== 'function') continue;
+    const learning = function (this: { kResourceStore?: unknown }, ...args: unknown[]): unknown {
+      const key = this?.kResourceStore;
+      if (typeof key === 'symbol' && !keys.includes(key)) keys.push(key);
+      return Reflect.apply(original, this, args);
+    };
+    Object.defineProperty(learning, 'name', { value: original.name });
+    Object.defineProperty(learning, 'length', { value: original.length });
+    proto[name] = learning;
+  }
+  return keys;
+}
 
 /** Moves the stores of the running fiber from the carrier onto its own resource. */
 function saveStores(fiber: Fiber): void {
   const into = fiber._async as unknown as Stores | undefined;
   if (into === undefined) return;
   const from = carrier as unknown as Stores;
-  for (const key of Object.getOwnPropertySymbols(into)) if (!resourceKeys.has(key)) delete into[key];
-  for (const key of Object.getOwnPropertySymbols(from)) if (!resourceKeys.has(key)) into[key] = from[key];
+  for (let i = 0; i < storeKeys.length; i++) {
+    const key = storeKeys[i];
+    into[key] = from[key];
+  }
 }
 
 /** Puts `fiber`'s stores (none for the Hub) on the carrier, about to run it. */
 function loadStores(fiber: Fiber): void {
+  if (storeKeys.length === 0) return;
   const on = carrier as unknown as Stores;
-  for (const key of Object.getOwnPropertySymbols(on)) if (!resourceKeys.has(key)) delete on[key];
   const from = fiber._async as unknown as Stores | undefined;
-  if (from === undefined) return;
-  for (const key of Object.getOwnPropertySymbols(from)) if (!resourceKeys.has(key)) on[key] = from[key];
+  for (let i = 0; i < storeKeys.length; i++) {
+    const key = storeKeys[i];
+    on[key] = from === undefined ? undefined : from[key];
+  }
 }
 
 /** Counts a switch for the watchdog (progress[0] changing means someone yielded). */

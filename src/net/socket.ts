@@ -5,7 +5,7 @@ import * as net from 'node:net';
 
 import type { Wake } from '../core/block';
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
-import { OK, onMainThread } from '../core/fiber';
+import { OK } from '../core/fiber';
 import { closedError, ConcurrentUseError } from './errors';
 import { waitIo } from './wait';
 
@@ -48,7 +48,6 @@ export class Socket {
   /** Node closed the socket ('close': after any 'error'). */
   #nodeClosed = false;
   #paused = false;
-  #corked = false;
   #timeout: number | undefined;
   #reader: Wake | undefined;
   #writer: Wake | undefined;
@@ -245,29 +244,13 @@ export class Socket {
     }
   }
 
-  /**
-   * In a greenlet, writes are corked until the Hub next runs its ticks, so the
-   * write syscall happens on the main thread once the greenlet yields: a
-   * greenlet's syscalls would otherwise run while the Hub spins waiting for it.
-   */
-  // Node keeps a written Buffer until the kernel takes it (and a cork until
-  // the next tick): sync-style callers reuse theirs as soon as send returns,
-  // so what goes out is a copy (`owned`: the bytes are ours already).
+  // Node keeps a written Buffer until the kernel takes it: sync-style callers
+  // reuse theirs as soon as send returns, so what goes out is a copy
+  // (`owned`: the bytes are ours already). The write is made at once, from
+  // the greenlet's own thread: a loopback write usually completes inside it.
   #write(data: Buffer, owned: boolean): void {
-    const buffer = owned ? data : Buffer.from(data);
-    if (!this.#corked && !onMainThread()) {
-      this.#corked = true;
-      this.#sock.cork();
-      process.nextTick(this.#uncork);
-    }
-    this.#sock.write(buffer);
+    this.#sock.write(owned ? data : Buffer.from(data));
   }
-
-  readonly #uncork = (): void => {
-    if (!this.#corked) return;
-    this.#corked = false;
-    this.#sock.uncork();
-  };
 
   /**
    * Queues as much of `data` as the write buffer has room for (at least one
@@ -307,7 +290,6 @@ export class Socket {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#uncork();
     this.#chunks = [];
     this.#buffered = 0;
     const sock = this.#sock;
