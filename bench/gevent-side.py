@@ -4,6 +4,8 @@
   gevent-side.py echo         StreamServer echo (recv/sendall) on 127.0.0.1:0; prints "PORT n"
   gevent-side.py handoffs N   Event and Queue hand-offs between two greenlets and a raw
                               switch, N rounds; prints one JSON line (microseconds)
+  gevent-side.py ring G N     G greenlets each yielding (sleep(0)) N times; prints one
+                              JSON line: microseconds per yield
 """
 import json
 import sys
@@ -90,10 +92,22 @@ def handoffs(rounds):
     }))
 
 
+def ring(greenlets, rounds):
+    def body():
+        for _ in range(rounds):
+            gevent.sleep(0)
+
+    t0 = time.perf_counter()
+    gevent.joinall([gevent.spawn(body) for _ in range(greenlets)])
+    print(json.dumps({'us': (time.perf_counter() - t0) * 1e6 / (greenlets * rounds)}))
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'echo':
         echo()
+    elif sys.argv[1] == 'ring':
+        ring(int(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1] == 'handoffs':
         handoffs(int(sys.argv[2]) if len(sys.argv) > 2 else 100000)
     else:
-        sys.exit('usage: gevent-side.py echo | handoffs [rounds]')
+        sys.exit('usage: gevent-side.py echo | handoffs [rounds] | ring greenlets rounds')
