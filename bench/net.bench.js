@@ -97,7 +97,7 @@ function announce(port) {
   const { stats } = require('..');
   process.stdin.on('data', () => {
     const s = stats();
-    process.stdout.write(`STATS ${JSON.stringify({ switches: s.switches, wakes: s.sleeperWakes })}\n`);
+    process.stdout.write(`STATS ${JSON.stringify({ switches: s.switches, wakes: s.sleeperWakes, cpu: s.cpu })}\n`);
   });
 }
 
@@ -139,7 +139,7 @@ function serverCounters({ child }, name) {
 }
 
 const perUnit = (before, after, units) =>
-  before === undefined ? '' : `  ${((after.switches - before.switches) / units).toFixed(2)} hand-offs, ${((after.wakes - before.wakes) / units).toFixed(2)} wake-ups each`;
+  before === undefined ? '' : `  ${((after.switches - before.switches) / units).toFixed(2)} hand-offs, ${((after.wakes - before.wakes) / units).toFixed(2)} wake-ups each (${after.cpu})`;
 
 function stopServer({ child }) {
   return new Promise((resolve) => {
