@@ -6,6 +6,7 @@
 'use strict';
 const te = require('..');
 const { greenlet, getcurrent } = require('../dist/cjs/greenlet.js');
+const { rawSwitchUs } = require('./util');
 const Fiber = require('../dist/cjs/fibers.js');
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
@@ -31,16 +32,7 @@ function fiberRoundTripInGreenlet(rounds) {
 }
 
 /** µs per switch-there-and-back between the root and a raw greenlet. */
-function rawRoundTrip(rounds) {
-  const main = getcurrent();
-  const peer = greenlet(() => {
-    for (;;) main.switch();
-  });
-  peer.switch();
-  const t0 = now();
-  for (let i = 0; i < rounds; i++) peer.switch();
-  return ((now() - t0) * 1e3) / rounds;
-}
+const rawRoundTrip = (rounds) => rawSwitchUs(rounds) * 2;
 
 function rawRoundTripInGreenlet(rounds) {
   return te.spawn(() => rawRoundTrip(rounds)).get();

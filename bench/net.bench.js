@@ -13,17 +13,10 @@
 // depend on how busy the machine is.
 // Run: npm run build && node --expose-gc bench/net.bench.js
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-// ../shared/tools/echo-load.js beside the repository (or beside the directory holding a worktree of it).
-const ECHO_LOAD =
-  process.env.ECHO_LOAD ??
-  [path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js'), path.join(__dirname, '..', '..', '..', 'shared', 'tools', 'echo-load.js')].find((p) => fs.existsSync(p)) ??
-  path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js');
-const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
-const HOST = '127.0.0.1';
+const { HOST, ECHO_LOAD, AUTOCANNON, startServer: startProcess, stopServer, runNode: run, serveTinyeventEcho, serveTinyeventHttp } = require('./util');
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
 const PYTHON = '/usr/bin/python3';
 const GEVENT_SIDE = path.join(__dirname, 'gevent-side.py');
@@ -40,19 +33,7 @@ function geventInstalled() {
 // ------------------------------------------------------------------ servers
 
 const servers = {
-  'tinyevent StreamServer recv/sendall': () => {
-    const { StreamServer } = require('..' + '/dist/cjs/net.js');
-    const server = new StreamServer({ host: HOST, port: 0 }, (socket) => {
-      for (;;) {
-        const data = socket.recv(65536);
-        if (data.length === 0) return;
-        socket.sendall(data);
-      }
-    });
-    server.start();
-    announce(server.address.port);
-    server.serveForever();
-  },
+  'tinyevent StreamServer recv/sendall': () => serveTinyeventEcho(announce),
   'node async for-await echo': () => {
     const net = require('net');
     const server = net.createServer({ noDelay: true }, async (socket) => {
@@ -72,14 +53,7 @@ const servers = {
     });
     server.listen(0, HOST, () => announce(server.address().port));
   },
-  'tinyevent http.createServer': () => {
-    const http = require('..' + '/dist/cjs/http.js');
-    const server = http.createServer((req, res) => {
-      res.setHeader('content-type', 'text/plain');
-      res.end('hello world');
-    });
-    announce(http.listen(server, 0, HOST).port);
-  },
+  'tinyevent http.createServer': () => serveTinyeventHttp(announce),
   'node http.createServer': () => {
     const http = require('http');
     const server = http.createServer((req, res) => {
@@ -104,21 +78,8 @@ function announce(port) {
 // ------------------------------------------------------------------ driver
 
 function startServer(name) {
-  return new Promise((resolve, reject) => {
-    const args = name === 'gevent StreamServer recv/sendall' ? [PYTHON, [GEVENT_SIDE, 'echo']] : [process.execPath, [__filename, '--serve', name]];
-    const child = spawn(args[0], args[1], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      const match = /PORT (\d+)/.exec(out);
-      if (match) {
-        child.stdout.removeListener('data', onData);
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening`)));
-  });
+  const [command, args] = name === 'gevent StreamServer recv/sendall' ? [PYTHON, [GEVENT_SIDE, 'echo']] : [process.execPath, [__filename, '--serve', name]];
+  return startProcess(command, args, { stdin: 'pipe', name });
 }
 
 /** The engine's counters in a tinyevent server (undefined for the others). */
@@ -140,25 +101,6 @@ function serverCounters({ child }, name) {
 
 const perUnit = (before, after, units) =>
   before === undefined ? '' : `  ${((after.switches - before.switches) / units).toFixed(2)} hand-offs, ${((after.wakes - before.wakes) / units).toFixed(2)} wake-ups each (${after.cpu})`;
-
-function stopServer({ child }) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', resolve);
-    child.kill('SIGKILL');
-  });
-}
-
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} failed (${code}): ${err}`))));
-  });
-}
 
 async function echoRun(name, conns, rounds) {
   const server = await startServer(name);

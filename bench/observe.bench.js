@@ -7,17 +7,10 @@
 //    with TINYEVENT_MONITOR=100 vs without, then with TINYEVENT_CPU_PROF.
 // Run: npm run build && node --expose-gc bench/observe.bench.js
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-
-// The shared echo load generator: beside the repository, or beside a worktree's parent.
-const ECHO_LOAD = [path.join(__dirname, '..', '..', 'shared'), path.join(__dirname, '..', '..', '..', 'shared')]
-  .map((dir) => path.join(dir, 'tools', 'echo-load.js'))
-  .find((file) => fs.existsSync(file)) ?? path.join(__dirname, '..', '..', 'shared', 'tools', 'echo-load.js');
-const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
-const HOST = '127.0.0.1';
+const { HOST, ECHO_LOAD, AUTOCANNON, startServer, stopServer, runNode, serveTinyeventEcho, serveTinyeventHttp, announcePort, rawSwitchUs } = require('./util');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -33,17 +26,7 @@ const pct = (on, off, higherIsBetter) => {
 
 function inProcess() {
   const te = require('..');
-  const { greenlet, getcurrent } = require('../dist/cjs/greenlet.js');
-  const switchBench = (rounds) => {
-    const main = getcurrent();
-    const peer = greenlet(() => {
-      for (;;) main.switch();
-    });
-    peer.switch();
-    const t0 = now();
-    for (let i = 0; i < rounds; i++) peer.switch();
-    return ((now() - t0) * 1e3) / (rounds * 2);
-  };
+  const switchBench = rawSwitchUs;
   const crunch = () => {
     // 4 greenlets computing in slices, yielding between them.
     const gs = [];
@@ -105,74 +88,23 @@ function inProcess() {
 // ------------------------------------------------------------ servers
 
 const servers = {
-  echo: () => {
-    const { StreamServer } = require('..' + '/dist/cjs/net.js');
-    const server = new StreamServer({ host: HOST, port: 0 }, (socket) => {
-      for (;;) {
-        const data = socket.recv(65536);
-        if (data.length === 0) return;
-        socket.sendall(data);
-      }
-    });
-    server.start();
-    process.stdout.write(`PORT ${server.address.port}\n`);
-    server.serveForever();
-  },
-  http: () => {
-    const http = require('..' + '/dist/cjs/http.js');
-    const server = http.createServer((req, res) => {
-      res.setHeader('content-type', 'text/plain');
-      res.end('hello world');
-    });
-    process.stdout.write(`PORT ${http.listen(server, 0, HOST).port}\n`);
-  },
+  echo: () => serveTinyeventEcho(announcePort),
+  http: () => serveTinyeventHttp(announcePort),
 };
 
-function startServer(name, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, '--serve', name], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const match = /PORT (\d+)/.exec(out);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening`)));
-  });
-}
-
-function stopServer({ child }) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} failed (${code}): ${err}`))));
-  });
-}
-
 async function measure(name, env) {
-  const server = await startServer(name, env);
+  const server = await startServer(process.execPath, [__filename, '--serve', name], { env, name });
   try {
     if (name === 'echo') {
-      const result = JSON.parse(await run([ECHO_LOAD, String(server.port), '100', '1000', '64']));
+      const result = JSON.parse(await runNode([ECHO_LOAD, String(server.port), '100', '1000', '64']));
       if (result.failed) throw new Error(`${result.failed} connections failed`);
       return result.roundtrips_per_s;
     }
-    const result = JSON.parse(await run([AUTOCANNON, '-j', '-c', '100', '-d', '3', `http://${HOST}:${server.port}/`]));
+    const result = JSON.parse(await runNode([AUTOCANNON, '-j', '-c', '100', '-d', '3', `http://${HOST}:${server.port}/`]));
     if (result.errors || result.non2xx) throw new Error(`http: ${result.errors} errors, ${result.non2xx} non-2xx`);
     return result.requests.average;
   } finally {
-    await stopServer(server);
+    await stopServer(server, 'SIGTERM');
   }
 }
 

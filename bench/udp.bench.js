@@ -11,7 +11,7 @@ const { spawn } = require('child_process');
 const dgram = require('dgram');
 const path = require('path');
 
-const HOST = '127.0.0.1';
+const { HOST, announcePort: announce, startServer, stopServer } = require('./util');
 const CLIENTS = Number(process.env.BENCH_UDP_CLIENTS ?? 50);
 const ROUNDS = Number(process.env.BENCH_UDP_ROUNDS ?? 2000);
 
@@ -39,10 +39,6 @@ const servers = {
     socket.bind(0, HOST, () => announce(socket.address().port));
   },
 };
-
-function announce(port) {
-  process.stdout.write(`PORT ${port}\n`);
-}
 
 // The load generator: async dgram clients, each one datagram in flight.
 function load(port) {
@@ -75,27 +71,6 @@ function load(port) {
   }
 }
 
-function startServer(name) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, '--serve', name], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const match = /PORT (\d+)/.exec(out);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening`)));
-  });
-}
-
-function stopServer({ child }) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', resolve);
-    child.kill('SIGKILL');
-  });
-}
-
 function runLoad(port) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [__filename, '--load', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -106,7 +81,7 @@ function runLoad(port) {
 }
 
 async function echoRun(name) {
-  const server = await startServer(name);
+  const server = await startServer(process.execPath, [__filename, '--serve', name], { name });
   try {
     return await runLoad(server.port);
   } finally {

@@ -212,31 +212,6 @@ describe('raw greenlets', () => {
     expect(g1.dead).toBe(true);
   });
 
-  it('an error from a started g2 reaches g1 where it waits (test_throw_goes_to_original_parent)', () => {
-    const main = getcurrent();
-    const f1 = (): string => {
-      try {
-        main.switch('f1 ready to catch');
-      } catch (error) {
-        if (error instanceof RangeError) return 'caught';
-        throw error;
-      }
-      return 'normal exit';
-    };
-    const f2 = (): void => void main.switch('from f2');
-    let g1 = greenlet(f1);
-    let g2 = greenlet(f2, g1);
-    expect(g1.switch()).toBe('f1 ready to catch');
-    expect(g2.throw(new RangeError())).toBe('caught');
-    expect([g1.dead, g2.dead]).toEqual([true, true]);
-    g1 = greenlet(f1);
-    g2 = greenlet(f2, g1);
-    expect(g1.switch()).toBe('f1 ready to catch');
-    expect(g2.switch()).toBe('from f2');
-    expect(g2.throw(new RangeError())).toBe('caught');
-    expect([g1.dead, g2.dead]).toEqual([true, true]);
-  });
-
   it('a value returned into a parent that never started starts it, with the value as its argument', () => {
     const p = greenlet((arg: unknown) => `parent got ${String(arg)}`);
     const c = greenlet(() => 'from child', p);

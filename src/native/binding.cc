@@ -5,6 +5,7 @@
 #include <node.h>
 #include <v8.h>
 
+#include "api.h"
 #include "cpus.h"
 #include "engine.h"
 #include "v8compat.h"
@@ -168,28 +169,25 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   node::AddEnvironmentCleanupHook(isolate, Cleanup, engine);
 
   Local<External> data = v8compat::NewExternal(isolate, engine, v8compat::ExternalTag::kEngine);
-  Local<Object> api = Object::New(isolate);
-  auto add = [&](const char* name, v8::FunctionCallback fn) {
-    Local<Function> f = FunctionTemplate::New(isolate, fn, data)->GetFunction(context).ToLocalChecked();
-    api->Set(context, String::NewFromUtf8(isolate, name).ToLocalChecked(), f).Check();
+  static const ApiFunction functions[] = {
+      {"assign", AssignFn},
+      {"switchTo", SwitchToFn},
+      {"current", CurrentFn},
+      {"runOnce", RunOnceFn},
+      {"stop", StopFn},
+      {"armTimer", ArmTimerFn},
+      {"armHub", ArmHubFn},
+      {"loopAlive", LoopAliveFn},
+      {"loopIdleMs", LoopIdleMsFn},
+      {"terminate", TerminateFn},
+      {"stats", StatsFn},
+      {"setCpuShared", SetCpuSharedFn},
+      {"widenCpus", WidenCpusFn},
+      {"setStackSize", SetStackSizeFn},
+      {"shareCounts", ShareCountsFn},
+      {"failNextThreadCreate", FailNextThreadCreateFn},
   };
-  add("assign", AssignFn);
-  add("switchTo", SwitchToFn);
-  add("current", CurrentFn);
-  add("runOnce", RunOnceFn);
-  add("stop", StopFn);
-  add("armTimer", ArmTimerFn);
-  add("armHub", ArmHubFn);
-  add("loopAlive", LoopAliveFn);
-  add("loopIdleMs", LoopIdleMsFn);
-  add("terminate", TerminateFn);
-  add("stats", StatsFn);
-  add("setCpuShared", SetCpuSharedFn);
-  add("widenCpus", WidenCpusFn);
-  add("setStackSize", SetStackSizeFn);
-  add("shareCounts", ShareCountsFn);
-  add("failNextThreadCreate", FailNextThreadCreateFn);
-  info.GetReturnValue().Set(api);
+  info.GetReturnValue().Set(NewApi(isolate, context, data, functions));
 }
 
 }  // namespace

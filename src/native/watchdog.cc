@@ -1,4 +1,5 @@
 #include "watchdog.h"
+#include "api.h"
 #include "v8compat.h"
 
 #include <pthread.h>
@@ -480,16 +481,13 @@ void CreateFn(const FunctionCallbackInfo<Value>& info) {
   Watchdog* dog = new Watchdog(isolate, context, node::GetCurrentEventLoop(isolate), store);
   node::AddEnvironmentCleanupHook(isolate, Cleanup, dog);
   Local<External> data = v8compat::NewExternal(isolate, dog, v8compat::ExternalTag::kWatchdog);
-  Local<Object> api = Object::New(isolate);
-  auto add = [&](const char* name, v8::FunctionCallback fn) {
-    Local<Function> f = FunctionTemplate::New(isolate, fn, data)->GetFunction(context).ToLocalChecked();
-    api->Set(context, String::NewFromUtf8(isolate, name).ToLocalChecked(), f).Check();
+  static const ApiFunction functions[] = {
+      {"setMonitor", SetMonitorFn},
+      {"startProfile", StartProfileFn},
+      {"stopProfile", StopProfileFn},
+      {"profiling", ProfilingFn},
   };
-  add("setMonitor", SetMonitorFn);
-  add("startProfile", StartProfileFn);
-  add("stopProfile", StopProfileFn);
-  add("profiling", ProfilingFn);
-  info.GetReturnValue().Set(api);
+  info.GetReturnValue().Set(NewApi(isolate, context, data, functions));
 }
 
 }  // namespace
