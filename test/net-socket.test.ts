@@ -5,16 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { GreenletExit, joinall, sleep, spawn, Timeout } from '../src/index';
 import { ConcurrentUseError, connect, gethostbyname, listen, Listener, Socket, TimeoutError } from '../src/net';
-import { resources, selfSigned, settle, thrown } from './net-util';
-
-/** Node's own error for the same failing operation, for comparison. */
-function nodeError(start: (callback: (error: NodeJS.ErrnoException) => void) => void): NodeJS.ErrnoException {
-  let caught: NodeJS.ErrnoException | undefined;
-  start((error) => (caught = error));
-  for (let i = 0; i < 200 && caught === undefined; i++) sleep(5);
-  if (caught === undefined) throw new Error('no error from Node');
-  return caught;
-}
+import { nodeError, resources, selfSigned, settle, thrown } from './net-util';
 
 let listener: Listener;
 let port: number;

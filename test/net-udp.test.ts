@@ -4,16 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Event, joinall, Pool, sleep, spawn, Timeout } from '../src/index';
 import { ConcurrentUseError, DatagramServer, DatagramSocket, TimeoutError, udp } from '../src/net';
 import { collectFailures } from './core-util';
-import { resources, settle, thrown } from './net-util';
-
-/** Node's own error for the same failing operation, for comparison. */
-function nodeError(start: (callback: (error: NodeJS.ErrnoException) => void) => void): NodeJS.ErrnoException {
-  let caught: NodeJS.ErrnoException | undefined;
-  start((error) => (caught = error));
-  for (let i = 0; i < 200 && caught === undefined; i++) sleep(5);
-  if (caught === undefined) throw new Error('no error from Node');
-  return caught;
-}
+import { nodeError, resources, settle, thrown } from './net-util';
 
 const fields = (e: NodeJS.ErrnoException): Record<string, unknown> => ({ class: e.constructor.name, message: e.message, code: e.code, errno: e.errno, syscall: e.syscall });
 

@@ -35,6 +35,15 @@ export function settle(before: Record<string, number>): Record<string, number> {
 }
 
 /** The error `fn` throws (fails the test if it returns). */
+/** Node's own error for the same failing operation (waiting for its callback), for comparison. */
+export function nodeError(start: (callback: (error: NodeJS.ErrnoException) => void) => void): NodeJS.ErrnoException {
+  let caught: NodeJS.ErrnoException | undefined;
+  start((error) => (caught = error));
+  for (let i = 0; i < 200 && caught === undefined; i++) sleep(5);
+  if (caught === undefined) throw new Error('no error from Node');
+  return caught;
+}
+
 export function thrown(fn: () => unknown): NodeJS.ErrnoException {
   try {
     fn();
