@@ -125,7 +125,44 @@ function* iwaitChecked<T extends Waitable>(list: T[], ms: number | undefined, co
 export function wait<T extends Waitable>(objects?: Iterable<T> | null, options: { timeout?: number; count?: number } = {}): T[] | boolean {
   const opts = checkOptions(options, 'options');
   if (objects === undefined || objects === null) return waitForLoop(checkTimeout(opts.timeout));
-  return Array.from(iwait(objects, opts));
+  const list = checkWaitables(objects, 'objects') as T[];
+  const ms = checkTimeout(opts.timeout);
+  const count = Math.min(checkCount(opts.count, 'count') ?? list.length, list.length);
+  return collectReady(list, ms, count, false);
+}
+
+/**
+ * What iwait() yields, collected: the objects in the order they became ready,
+ * until `count` did, `timeout` passed, or (`stopAtFailure`) a greenlet among
+ * them failed. The waiter is woken once, at the end, not for each object.
+ */
+function collectReady<T extends Waitable>(list: T[], ms: number | undefined, count: number, stopAtFailure: boolean): T[] {
+  const done: T[] = [];
+  let failed = false;
+  let wakeWaiter: (() => void) | undefined;
+  const over = (): boolean => failed || done.length >= count;
+  const onReady = (source: T): void => {
+    if (over()) return;
+    done.push(source);
+    if (stopAtFailure && !(source as unknown as Greenlet<unknown>).successful()) failed = true;
+    if (over()) wakeWaiter?.();
+  };
+  const callback = onReady as (source: unknown) => void;
+  for (const item of list) item.rawlink(callback);
+  try {
+    if (!over()) {
+      const result = block('iwait()', ms, (wake) => {
+        wakeWaiter = () => void wake(OK);
+        return () => {
+          wakeWaiter = undefined;
+        };
+      });
+      if (result !== TIMED_OUT) unwrap(result);
+    }
+  } finally {
+    for (const item of list) item.unlink(callback);
+  }
+  return done;
 }
 
 function waitForLoop(ms: number | undefined): boolean {
@@ -158,11 +195,13 @@ export function joinall<T extends Greenlet<unknown>>(
   options: { timeout?: number; raiseError?: boolean; count?: number } = {},
 ): T[] {
   const opts = checkOptions(options, 'options');
-  const done: T[] = [];
-  for (const greenlet of iwait<T>(greenlets, { timeout: opts.timeout as number | undefined, count: opts.count as number | undefined })) {
-    done.push(greenlet);
-    if (opts.raiseError === true && !greenlet.successful()) throw greenlet.exception;
-  }
+  const list = checkWaitables(greenlets, 'objects') as T[];
+  const ms = checkTimeout(opts.timeout as number | undefined);
+  const count = Math.min(checkCount(opts.count, 'count') ?? list.length, list.length);
+  const raiseError = opts.raiseError === true;
+  const done = collectReady(list, ms, count, raiseError);
+  const last = done[done.length - 1];
+  if (raiseError && last !== undefined && !last.successful()) throw last.exception;
   return done;
 }
 
