@@ -102,16 +102,14 @@ const char* ThreadCreateError(int rc) {
 }
 }  // namespace
 
-static int dbg_sync=0, dbg_adopt=0, dbg_pool=0; static int64_t dbg_sync_ns=0;
 int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
   if (closing_) {
     *error = "tinyevent is shutting down";
     return -1;
   }
   Greenthread* g;
-  bool was_empty = idle_.empty();
   if (idle_.empty()) AdoptThreadAhead();
-  if (!idle_.empty()) { if (was_empty) dbg_adopt++; else dbg_pool++;
+  if (!idle_.empty()) {
     g = slots_[idle_.back()].get();
     idle_.pop_back();
   } else {
@@ -120,9 +118,7 @@ int Engine::Assign(v8::Local<v8::Function> body, const char** error) {
     fresh->engine = this;
     const bool fail = fail_next_create_;  // the test switch: fails as a thread limit would
     fail_next_create_ = false;
-    int64_t t0 = SteadyNs();
     const int rc = fail ? EAGAIN : CreateThread(fresh.get());
-    dbg_sync++; dbg_sync_ns += SteadyNs() - t0;
     if (rc != 0) {
       *error = ThreadCreateError(rc);
       return -1;
@@ -164,9 +160,7 @@ void Engine::AdoptThreadAhead() {
 // The switch. Leaves the isolate completely (every Enter undone), so that V8's
 // per-isolate entry stack never holds a parked thread's entry and the GC's stack
 // scan starts from the running thread; hands the baton; parks; comes back.
-static uintptr_t dbg_maxuse = 0, dbg_minuse = ~0ul;
 void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
-  if (self->id != 0) { uintptr_t used = self->stack_low + stack_size_ - reinterpret_cast<uintptr_t>(&target); if (used > dbg_maxuse) dbg_maxuse = used; if (used < dbg_minuse) dbg_minuse = used; }
   current_ = target->id;
 #ifdef TINYEVENT_HAS_CONTINUATION_DATA
   // The async context (AsyncContextFrame-based AsyncLocalStorage, Node 22+) is
@@ -400,7 +394,6 @@ bool Engine::RunOnce() {
 
 void Engine::Shutdown() {
   if (closing_) return;
-  if (getenv("TE_DBG")) fprintf(stderr, "stack used at park %zu..%zu; sync creates %d (%.1f us each) adopted %d pooled %d\n", dbg_minuse, dbg_maxuse, dbg_sync, dbg_sync ? dbg_sync_ns / 1e3 / dbg_sync : 0.0, dbg_adopt, dbg_pool);
   closing_ = true;
   while (making_.load(std::memory_order_acquire)) sched_yield();
   AdoptThreadAhead();
