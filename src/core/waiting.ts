@@ -1,12 +1,12 @@
 // Blocking helpers of the top-level API: sleep, waitFor, wait, iwait, joinall, killall.
 import { block, TIMED_OUT } from './block';
 import { checkCount, checkMs, checkOptions, checkTimeout, describeValue, GreenletExit } from './errors';
-import { currentFiber, errorMsg, inHub, OK, schedule, unwrap, valueMsg, root } from './fiber';
+import { beginPark, cancelPark, currentFiber, errorMsg, inHub, Msg, OK, park, root, schedule, unwrap, valueMsg, wake } from './fiber';
 import { engine, runTicks } from './native';
 import { Fifo } from './fifo';
 import { Greenlet, Waitable } from './greenlet';
 import { Timeout } from './timeout';
-import { startTimer } from './timers';
+import { startTimer, TimerHandle } from './timers';
 
 /**
  * Blocks the current greenlet only, for `ms` milliseconds. `sleep(0)` lets
@@ -14,20 +14,39 @@ import { startTimer } from './timers';
  */
 export function sleep(ms = 0): void {
   checkMs(ms, 'ms');
-  const result = block(
-    `sleep(${ms})`,
-    undefined,
-    (wake) => {
-      if (ms === 0) {
-        schedule(() => wake(OK));
-        return;
-      }
-      const timer = startTimer(ms, () => wake(OK));
-      return () => timer.cancel();
-    },
-    ms >= 1,
-  );
-  if (result !== TIMED_OUT) unwrap(result);
+  if (ms === 0) {
+    const result = block('sleep(0)', undefined, (wake) => {
+      schedule(() => wake(OK));
+    });
+    if (result !== TIMED_OUT) unwrap(result);
+    return;
+  }
+  // block() written out: a sleeping greenlet then holds a timer and one closure
+  // (every minor GC copies what parked greenlets hold), and one frame less.
+  const self = currentFiber();
+  const seq = beginPark(self, sleepLabel(ms));
+  let timer: TimerHandle;
+  try {
+    timer = startTimer(ms, () => void wake(self, seq, OK));
+  } catch (error) {
+    cancelPark(self, seq);
+    throw error;
+  }
+  let msg: Msg;
+  try {
+    msg = park(self, seq, ms >= 1);
+  } finally {
+    timer.cancel();
+  }
+  unwrap(msg);
+}
+
+let lastSleep = { ms: 0, label: 'sleep(0)' };
+
+/** The park label of sleep(ms); greenlets sleeping alike share it. */
+function sleepLabel(ms: number): string {
+  if (lastSleep.ms !== ms) lastSleep = { ms, label: `sleep(${ms})` };
+  return lastSleep.label;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
