@@ -234,6 +234,7 @@ function makePatched(name: string, original: Fn, plan: Plan): Fn {
     // eslint-disable-next-line prefer-rest-params
     if (rule !== undefined && !(serialized && pathBusy(arguments[0]))) {
       // Inline, written out here: this path is taken by the thousand (a walk, a glob).
+      // The clock starts before the decision: a data call's stat counts as part of it.
       const start = inlineClock();
       // eslint-disable-next-line prefer-rest-params
       const kind = inlineDecision(rule, arguments, start);

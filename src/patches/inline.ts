@@ -244,6 +244,8 @@ const viewBytes = (i: number) => (args: ArrayLike<unknown>) => {
   return ArrayBuffer.isView(view) ? view.byteLength : typeof view === 'string' ? view.length : Infinity;
 };
 
+const copyFileData = data('copyFile', sizeOfFile, false);
+
 const RULES: Record<string, Rule> = {
   accessSync: meta('access', 0),
   existsSync: meta('exists', 0),
@@ -283,7 +285,7 @@ const RULES: Record<string, Rule> = {
   readFileSync: data('readFile', sizeOfFile, false),
   writeFileSync: data('writeFile', viewBytes(1), true),
   appendFileSync: data('appendFile', viewBytes(1), true),
-  copyFileSync: (args, now) => (remote([args[1]], now) ? undefined : data('copyFile', sizeOfFile, false)(args, now)),
+  copyFileSync: (args, now) => (remote([args[1]], now) ? undefined : copyFileData(args, now)),
   readSync: data('read', viewBytes(1), false),
   writeSync: data('write', viewBytes(1), false),
   readvSync: data('readv', (args) => byteLength(args[1]), false),
