@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { deviceNumber, inlineRuleNames, networkMounts, SLOW_MS, SlowCalls, underAny } from '../src/patches/inline';
+import { deviceNumber, inlineRuleNames, networkMounts, SLOW_MS, SlowCalls, underAny, VERY_SLOW_MS } from '../src/patches/inline';
 import { patchedFsNames } from '../src/patches/fs';
 
 describe('fs inline calls: learning which kinds are slow', () => {
@@ -19,10 +19,29 @@ describe('fs inline calls: learning which kinds are slow', () => {
     expect(slow.allows('lstat')).toBe(true);
   });
 
-  it('sends a kind through its twin after a slow call, for longer each time, and not other kinds', () => {
+  it('takes one slow call for a strike (a preempted thread looks the same), and the second for a penalty', () => {
     const c = clock();
     const slow = new SlowCalls(c.now);
-    slow.note('readFile:1', SLOW_MS * 3);
+    slow.note('lstat', SLOW_MS * 3);
+    expect(slow.allows('lstat')).toBe(true);
+    for (let i = 0; i < 100; i++) slow.note('lstat', 0);
+    slow.note('lstat', SLOW_MS * 3);
+    expect(slow.allows('lstat')).toBe(false);
+  });
+
+  it('forgets a strike after a long run of fast calls', () => {
+    const c = clock();
+    const slow = new SlowCalls(c.now);
+    slow.note('lstat', SLOW_MS * 3);
+    for (let i = 0; i < 256; i++) slow.note('lstat', 0);
+    slow.note('lstat', SLOW_MS * 3);
+    expect(slow.allows('lstat')).toBe(true);
+  });
+
+  it('sends a kind through its twin after a very slow call, or two slow ones, for longer each time, and not other kinds', () => {
+    const c = clock();
+    const slow = new SlowCalls(c.now);
+    slow.note('readFile:1', VERY_SLOW_MS + 1);
     expect(slow.allows('readFile:1')).toBe(false);
     expect(slow.allows('readFile:2')).toBe(true); // another device
     c.advance(499);
@@ -30,6 +49,7 @@ describe('fs inline calls: learning which kinds are slow', () => {
     c.advance(2);
     expect(slow.allows('readFile:1')).toBe(true);
     slow.note('readFile:1', SLOW_MS * 3); // slow again: twice as long
+    slow.note('readFile:1', SLOW_MS * 3);
     c.advance(999);
     expect(slow.allows('readFile:1')).toBe(false);
     c.advance(2);
@@ -39,11 +59,11 @@ describe('fs inline calls: learning which kinds are slow', () => {
   it('forgives a kind after a long run of fast calls', () => {
     const c = clock();
     const slow = new SlowCalls(c.now);
-    slow.note('stat', SLOW_MS * 3);
-    slow.note('stat', SLOW_MS * 3);
+    slow.note('stat', VERY_SLOW_MS * 3);
+    slow.note('stat', VERY_SLOW_MS * 3);
     c.advance(2000);
     for (let i = 0; i < 256; i++) slow.note('stat', 0);
-    slow.note('stat', SLOW_MS * 3); // the first penalty again, not a third doubling
+    slow.note('stat', VERY_SLOW_MS * 3); // the first penalty again, not a third doubling
     c.advance(501);
     expect(slow.allows('stat')).toBe(true);
   });

@@ -30,7 +30,8 @@ export class Heap<T> {
   }
 
   peek(): T | undefined {
-    return this.#items[0];
+    const items = this.#items;
+    return items.length > 0 ? items[0] : undefined; // no read out of bounds: optimized code would deoptimize on it
   }
 
   // Both operations compare first and move items only after every comparison

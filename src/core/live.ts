@@ -16,6 +16,7 @@ const holder = globalThis as { [LIVE]?: Map<Fiber, SpawnRecord> };
 const live: Map<Fiber, SpawnRecord> = (holder[LIVE] ??= new Map());
 
 const spawnStacks = process.env.TINYEVENT_SPAWN_STACKS === '1';
+let lastRecord: SpawnRecord | undefined;
 
 /** A display name: a Greenlet's name, 'root', or RawGreenlet-<n>. */
 export function fiberName(fiber: Fiber): string {
@@ -36,7 +37,15 @@ function where(skip: (fiber: Fiber) => void): { stack?: string } {
 /** Records that `fiber` is scheduled or started, spawned by the running fiber. */
 export function noteSpawned(fiber: Fiber): void {
   const by = currentFiber();
-  live.set(fiber, { byId: by._id, byName: fiberName(by), where: spawnStacks ? where(noteSpawned) : undefined });
+  const byName = fiberName(by);
+  let record = lastRecord;
+  // Greenlets spawned in a row by one spawner share its record (one object
+  // less per greenlet, which minor GCs would copy while they live).
+  if (spawnStacks || record === undefined || record.byId !== by._id || record.byName !== byName) {
+    record = { byId: by._id, byName, where: spawnStacks ? where(noteSpawned) : undefined };
+    if (!spawnStacks) lastRecord = record;
+  }
+  live.set(fiber, record);
 }
 
 export function noteDead(fiber: Fiber): void {

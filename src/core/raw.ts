@@ -18,6 +18,9 @@ import {
 } from './fiber';
 import { noteDead, noteSpawned } from './live';
 
+// Until a first switch passes some (never written to: one array less per greenlet).
+const NO_START_ARGS: unknown[] = [];
+
 function reportOrphan(error: unknown): void {
   process.stderr.write(`tinyevent: a greenlet failed with no parent to take the error\n${errorText(error).detail}\n`);
 }
@@ -29,7 +32,7 @@ export class RawGreenlet<A extends unknown[] = unknown[], R = unknown> extends F
   /** @internal */ _started = false;
   /** @internal */ _finished = false;
   /** @internal Arguments of the first switch, passed to run. */
-  _startArgs: unknown[] = [];
+  _startArgs: unknown[] = NO_START_ARGS;
   /** @internal An error thrown in before the first run. */
   _startError: Msg | undefined = undefined;
 

@@ -3,6 +3,8 @@
 // Not Node's setTimeout: Node's timer list does not fire while one of its own
 // callbacks runs, and the root greenlet may block inside a timer callback (a
 // plain callback); tinyevent's sleeps and timeouts must still end there.
+import { performance } from 'node:perf_hooks';
+
 import { Heap } from './heap';
 import { engine, setTimerHandler } from './native';
 import { reportHubError } from './fiber';
@@ -11,11 +13,32 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-interface Entry {
-  readonly deadline: number;
-  readonly seq: number;
-  readonly callback: () => void;
-  live: boolean;
+// A pending deadline, and the handle that cancels it: one object per timer
+// (a parked greenlet's sleep holds it, and each minor GC copies what they hold).
+class Entry implements TimerHandle {
+  live = true;
+  constructor(
+    readonly deadline: number,
+    readonly seq: number,
+    readonly callback: () => void,
+    private readonly s: TimerState,
+  ) {}
+
+  cancel(): void {
+    if (!this.live) return;
+    this.live = false;
+    const s = this.s;
+    s.dead++;
+    if (--s.live === 0) {
+      // Nothing left: stop the native timer so it keeps no loop alive.
+      s.armedFor = Infinity;
+      engine.armTimer(-1);
+      while (s.heap.length > 0) s.heap.shift();
+      s.dead = 0;
+    } else if (s.dead > 1024 && s.dead > s.live) {
+      compact(s);
+    }
+  }
 }
 
 interface TimerState {
@@ -107,26 +130,11 @@ export function onTimersFired(listener: () => void): () => void {
 export function startTimer(ms: number, callback: () => void): TimerHandle {
   if (ms === Infinity) return NO_TIMER;
   const s = state;
-  const entry: Entry = { deadline: performance.now() + ms, seq: ++s.seq, callback, live: true };
+  const entry = new Entry(performance.now() + ms, ++s.seq, callback, s);
   s.heap.push(entry);
   s.live++;
   if (entry.deadline < s.armedFor) arm(s, entry.deadline);
-  return {
-    cancel(): void {
-      if (!entry.live) return;
-      entry.live = false;
-      s.dead++;
-      if (--s.live === 0) {
-        // Nothing left: stop the native timer so it keeps no loop alive.
-        s.armedFor = Infinity;
-        engine.armTimer(-1);
-        while (s.heap.length > 0) s.heap.shift();
-        s.dead = 0;
-      } else if (s.dead > 1024 && s.dead > s.live) {
-        compact(s);
-      }
-    },
-  };
+  return entry;
 }
 
 /** @internal How many Hub timers are pending (started, neither fired nor cancelled). */

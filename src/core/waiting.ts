@@ -1,12 +1,12 @@
 // Blocking helpers of the top-level API: sleep, waitFor, wait, iwait, joinall, killall.
 import { block, TIMED_OUT } from './block';
 import { checkCount, checkMs, checkOptions, checkTimeout, describeValue, GreenletExit } from './errors';
-import { currentFiber, errorMsg, inHub, OK, schedule, unwrap, valueMsg, root } from './fiber';
+import { beginPark, cancelPark, currentFiber, errorMsg, inHub, Msg, OK, park, root, schedule, unwrap, valueMsg, wake } from './fiber';
 import { engine, runTicks } from './native';
 import { Fifo } from './fifo';
 import { Greenlet, Waitable } from './greenlet';
 import { Timeout } from './timeout';
-import { startTimer } from './timers';
+import { startTimer, TimerHandle } from './timers';
 
 /**
  * Blocks the current greenlet only, for `ms` milliseconds. `sleep(0)` lets
@@ -14,20 +14,39 @@ import { startTimer } from './timers';
  */
 export function sleep(ms = 0): void {
   checkMs(ms, 'ms');
-  const result = block(
-    `sleep(${ms})`,
-    undefined,
-    (wake) => {
-      if (ms === 0) {
-        schedule(() => wake(OK));
-        return;
-      }
-      const timer = startTimer(ms, () => wake(OK));
-      return () => timer.cancel();
-    },
-    ms >= 1,
-  );
-  if (result !== TIMED_OUT) unwrap(result);
+  if (ms === 0) {
+    const result = block('sleep(0)', undefined, (wake) => {
+      schedule(() => wake(OK));
+    });
+    if (result !== TIMED_OUT) unwrap(result);
+    return;
+  }
+  // block() written out: a sleeping greenlet then holds a timer and one closure
+  // (every minor GC copies what parked greenlets hold), and one frame less.
+  const self = currentFiber();
+  const seq = beginPark(self, sleepLabel(ms));
+  let timer: TimerHandle;
+  try {
+    timer = startTimer(ms, () => void wake(self, seq, OK));
+  } catch (error) {
+    cancelPark(self, seq);
+    throw error;
+  }
+  let msg: Msg;
+  try {
+    msg = park(self, seq, ms >= 1);
+  } finally {
+    timer.cancel();
+  }
+  unwrap(msg);
+}
+
+let lastSleep = { ms: 0, label: 'sleep(0)' };
+
+/** The park label of sleep(ms); greenlets sleeping alike share it. */
+function sleepLabel(ms: number): string {
+  if (lastSleep.ms !== ms) lastSleep = { ms, label: `sleep(${ms})` };
+  return lastSleep.label;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -125,7 +144,44 @@ function* iwaitChecked<T extends Waitable>(list: T[], ms: number | undefined, co
 export function wait<T extends Waitable>(objects?: Iterable<T> | null, options: { timeout?: number; count?: number } = {}): T[] | boolean {
   const opts = checkOptions(options, 'options');
   if (objects === undefined || objects === null) return waitForLoop(checkTimeout(opts.timeout));
-  return Array.from(iwait(objects, opts));
+  const list = checkWaitables(objects, 'objects') as T[];
+  const ms = checkTimeout(opts.timeout);
+  const count = Math.min(checkCount(opts.count, 'count') ?? list.length, list.length);
+  return collectReady(list, ms, count, false);
+}
+
+/**
+ * What iwait() yields, collected: the objects in the order they became ready,
+ * until `count` did, `timeout` passed, or (`stopAtFailure`) a greenlet among
+ * them failed. The waiter is woken once, at the end, not for each object.
+ */
+function collectReady<T extends Waitable>(list: T[], ms: number | undefined, count: number, stopAtFailure: boolean): T[] {
+  const done: T[] = [];
+  let failed = false;
+  let wakeWaiter: (() => void) | undefined;
+  const over = (): boolean => failed || done.length >= count;
+  const onReady = (source: T): void => {
+    if (over()) return;
+    done.push(source);
+    if (stopAtFailure && !(source as unknown as Greenlet<unknown>).successful()) failed = true;
+    if (over()) wakeWaiter?.();
+  };
+  const callback = onReady as (source: unknown) => void;
+  for (const item of list) item.rawlink(callback);
+  try {
+    if (!over()) {
+      const result = block('iwait()', ms, (wake) => {
+        wakeWaiter = () => void wake(OK);
+        return () => {
+          wakeWaiter = undefined;
+        };
+      });
+      if (result !== TIMED_OUT) unwrap(result);
+    }
+  } finally {
+    for (const item of list) item.unlink(callback);
+  }
+  return done;
 }
 
 function waitForLoop(ms: number | undefined): boolean {
@@ -158,11 +214,13 @@ export function joinall<T extends Greenlet<unknown>>(
   options: { timeout?: number; raiseError?: boolean; count?: number } = {},
 ): T[] {
   const opts = checkOptions(options, 'options');
-  const done: T[] = [];
-  for (const greenlet of iwait<T>(greenlets, { timeout: opts.timeout as number | undefined, count: opts.count as number | undefined })) {
-    done.push(greenlet);
-    if (opts.raiseError === true && !greenlet.successful()) throw greenlet.exception;
-  }
+  const list = checkWaitables(greenlets, 'objects') as T[];
+  const ms = checkTimeout(opts.timeout as number | undefined);
+  const count = Math.min(checkCount(opts.count, 'count') ?? list.length, list.length);
+  const raiseError = opts.raiseError === true;
+  const done = collectReady(list, ms, count, raiseError);
+  const last = done[done.length - 1];
+  if (raiseError && last !== undefined && !last.successful()) throw last.exception;
   return done;
 }
 

@@ -28,13 +28,11 @@ function othersExist(): boolean {
  */
 export function cooperative(settlesPromises = false): boolean {
   const fiber = currentFiber();
-  if (loaderDepth.size > 0 && loaderDepth.has(fiber)) return false;
+  // The root first, and cheapest: a plain script (no other greenlet) keeps its cost.
   // inHub() describes the main thread: a greenlet started from a Hub callback may block.
-  if (fiber !== root) return true;
-  if (inHub()) return false;
-  if ((process as { _exiting?: boolean })._exiting === true) return false;
-  if (!othersExist()) return false;
-  return !settlesPromises || microtasksCanRun();
+  if (fiber === root && (!othersExist() || inHub() || (process as { _exiting?: boolean })._exiting === true)) return false;
+  if (loaderDepth.size > 0 && loaderDepth.has(fiber)) return false;
+  return fiber !== root || !settlesPromises || microtasksCanRun();
 }
 
 /** Runs `fn` as module-loader code: patched calls inside it use the originals. */

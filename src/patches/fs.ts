@@ -9,7 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { Lock } from '../core/semaphore';
 
 import { callOriginal, cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
-import { inlineKind, timedInline } from './inline';
+import { inlineClock, inlineDecision, inlineRule, noteInline } from './inline';
 import { dressAs, isTargetPatched, markPatched, patchItem, restoreModule, savedOriginal } from './registry';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -224,21 +224,40 @@ function runTwin(name: string, patched: Fn, step: NonNullable<ReturnType<Plan>>,
 
 function makePatched(name: string, original: Fn, plan: Plan): Fn {
   const settlesPromises = name === 'cpSync'; // fs.cp's callback API runs on promises inside
+  const rule = inlineRule(name);
+  const serialized = SERIALIZED.has(name);
   const patched = function (this: unknown): unknown {
     // `arguments`, not a rest parameter: the plain path stays as cheap as a direct call.
     // eslint-disable-next-line prefer-rest-params
     if (!cooperative(settlesPromises)) return original.apply(this, arguments as unknown as unknown[]);
+    // A write inline while a cooperative one holds the path's turn would land in its middle.
+    // eslint-disable-next-line prefer-rest-params
+    if (rule !== undefined && !(serialized && pathBusy(arguments[0]))) {
+      // Inline, written out here: this path is taken by the thousand (a walk, a glob).
+      // The clock starts before the decision: a data call's stat counts as part of it.
+      const start = inlineClock();
+      // eslint-disable-next-line prefer-rest-params
+      const kind = inlineDecision(rule, arguments, start);
+      if (kind !== undefined) {
+        try {
+          // eslint-disable-next-line prefer-rest-params
+          return original.apply(this, arguments as unknown as unknown[]);
+        } catch (error) {
+          if (error instanceof Error) Error.captureStackTrace(error, patched);
+          throw error;
+        } finally {
+          noteInline(kind, start);
+        }
+      }
+    }
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
-    // A write inline while a cooperative one holds the path's turn would land in its middle.
-    const kind = SERIALIZED.has(name) && pathBusy(args[0]) ? undefined : inlineKind(name, args);
-    if (kind !== undefined) return timedInline(kind, () => callOriginal(original, this, args, patched));
     const step = plan(args);
     if (step === undefined) return callOriginal(original, this, args, patched);
     let result: unknown;
     try {
       const run = (): unknown => runTwin(name, patched, step, () => callOriginal(original, this, args, patched));
-      result = SERIALIZED.has(name) ? onePathAtATime(args[0], run) : run();
+      result = serialized ? onePathAtATime(args[0], run) : run();
     } catch (error) {
       if (missingAllowed(name, args, error)) return undefined;
       if (name === 'mkdtempSync' || name === 'mkdtempDisposableSync') asTemplate(error, patched);
@@ -291,13 +310,21 @@ function withoutPath(error: unknown, caller: Fn): void {
 }
 
 function makeExists(original: Fn): Fn {
+  const rule = inlineRule('existsSync');
   const patched = function existsSync(this: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     if (!cooperative()) return original.apply(this, arguments as unknown as unknown[]);
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
-    const kind = inlineKind('existsSync', args);
-    if (kind !== undefined) return timedInline(kind, () => original.apply(this, args));
+    const start = inlineClock();
+    const kind = rule === undefined ? undefined : inlineDecision(rule, args, start);
+    if (kind !== undefined) {
+      try {
+        return original.apply(this, args);
+      } finally {
+        noteInline(kind, start);
+      }
+    }
     try {
       return viaTwin(
         'fs.existsSync()',

@@ -8,16 +8,22 @@
 // - it lives on a network or FUSE file system (/proc/self/mountinfo);
 // - it moves more than INLINE_MAX_BYTES;
 // - its kind is by nature slow (fsync, recursive copy and removal);
-// - or its kind turned slow on that device: an inline call over SLOW_MS sends
-//   the kind through its twin for a while, longer each time it happens again.
+// - or its kind turned slow on that device: a second inline call over SLOW_MS
+//   (or one over VERY_SLOW_MS) sends the kind through its twin for a while,
+//   longer each time it happens again.
 import fs = require('node:fs');
 import path = require('node:path');
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import { savedOriginal } from './registry';
 
 export const INLINE_MAX_BYTES = 1 << 20;
 export const SLOW_MS = 20;
+// A call this slow is no preemption: its kind is sent through its twin at once.
+export const VERY_SLOW_MS = 100;
+// Slow calls (before the kind is forgiven) that earn a penalty.
+const STRIKES = 2;
 const FIRST_PENALTY_MS = 500;
 const MAX_PENALTY_MS = 30_000;
 // Fast inline calls in a row after which a kind's penalty is forgiven.
@@ -25,34 +31,58 @@ const FORGIVE_AFTER = 256;
 
 // ---------------------------------------------------------------- slowness, learned
 
-interface KindState {
-  until: number;
-  penalty: number;
-  fastRun: number;
+/** What is learned about one call kind (on one device). */
+export class Kind {
+  /** Sent through its twin until then (the clock's time). */
+  until = 0;
+  penalty = 0;
+  /** Fast calls since the last slow one. */
+  fastRun = 0;
+  /** Slow calls, not yet forgiven, that earned no penalty yet. */
+  strikes = 0;
+  constructor(readonly key: string) {}
 }
 
-/** Learns, per call kind (and device), whether running inline stays fast. */
+/**
+ * Learns, per call kind (and device), whether running inline stays fast. One
+ * slow call is as likely a thread the kernel preempted as a slow device, so it
+ * is only a strike: the second before the kind is forgiven earns the penalty
+ * (a call over VERY_SLOW_MS earns it at once).
+ */
 export class SlowCalls {
-  private readonly kinds = new Map<string, KindState>();
+  private readonly kinds = new Map<string, Kind>();
+  // (performance from perf_hooks: the global one is an accessor, slow to look up per call)
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
+  /** The state of `key`, made on first use (callers may keep it). */
+  kind(key: string): Kind {
+    let kind = this.kinds.get(key);
+    if (kind === undefined) this.kinds.set(key, (kind = new Kind(key)));
+    return kind;
+  }
+
   /** False while `kind` is sitting out a penalty. */
-  allows(kind: string): boolean {
-    const state = this.kinds.get(kind);
-    return state === undefined || state.until <= this.clock();
+  allows(kind: string | Kind, now = this.clock()): boolean {
+    const state = typeof kind === 'string' ? this.kinds.get(kind) : kind;
+    return state === undefined || state.until <= now;
   }
 
   /** Records an inline call of `kind` that took `ms`. */
-  note(kind: string, ms: number): void {
-    let state = this.kinds.get(kind);
+  note(kind: string | Kind, ms: number): void {
     if (ms <= SLOW_MS) {
-      if (state !== undefined && ++state.fastRun >= FORGIVE_AFTER) this.kinds.delete(kind);
+      const state = typeof kind === 'string' ? this.kinds.get(kind) : kind;
+      if (state !== undefined && (state.penalty !== 0 || state.strikes !== 0) && ++state.fastRun >= FORGIVE_AFTER) {
+        state.penalty = 0;
+        state.strikes = 0;
+      }
       return;
     }
-    if (state === undefined) this.kinds.set(kind, (state = { until: 0, penalty: 0, fastRun: 0 }));
+    const state = typeof kind === 'string' ? this.kind(kind) : kind;
+    state.fastRun = 0;
+    if (++state.strikes < STRIKES && ms <= VERY_SLOW_MS) return;
+    state.strikes = 0;
     state.penalty = Math.min(state.penalty === 0 ? FIRST_PENALTY_MS : state.penalty * 2, MAX_PENALTY_MS);
     state.until = this.clock() + state.penalty;
-    state.fastRun = 0;
   }
 
   now(): number {
@@ -137,13 +167,15 @@ function absolute(target: unknown): string | undefined {
   return undefined;
 }
 
+/** True if `target` (a path argument) may be on one of the network mounts at `points`. */
+function remoteTarget(target: unknown, points: readonly string[]): boolean {
+  const file = absolute(target);
+  return file === undefined || underAny(file, points);
+}
+
 function remote(targets: readonly unknown[], now: number): boolean {
   const { points } = network(now);
-  if (points.length === 0) return false;
-  return targets.some((t) => {
-    const file = absolute(t);
-    return file === undefined || underAny(file, points);
-  });
+  return points.length > 0 && targets.some((t) => remoteTarget(t, points));
 }
 
 // ---------------------------------------------------------------- what a call touches
@@ -168,20 +200,27 @@ function byteLength(data: unknown): number {
   return Infinity;
 }
 
-/** How a call kind decides; the key names the kind (and device) for SlowCalls. */
-type Rule = (args: ArrayLike<unknown>, now: number) => string | undefined;
+/** How a call kind decides: the kind (and device) it runs inline as, or undefined: through its twin. */
+export type Rule = (args: ArrayLike<unknown>, now: number) => Kind | undefined;
+
+const slow = new SlowCalls();
 
 /** Calls that touch only metadata on the paths in `pathArgs`: never an unbounded wait on a local disk. */
-const meta =
-  (name: string, ...pathArgs: number[]): Rule =>
-  (args, now) =>
-    remote(pathArgs.map((i) => args[i]), now) ? undefined : name;
+const meta = (name: string, ...pathArgs: number[]): Rule => {
+  const kind = slow.kind(name);
+  return (args, now) => {
+    const { points } = network(now);
+    if (points.length === 0) return kind; // the common case, kept free of allocation
+    for (const i of pathArgs) if (remoteTarget(args[i], points)) return undefined;
+    return kind;
+  };
+};
 
 /** Calls on a descriptor's metadata: fstat, fchmod, close, ... */
-const fdMeta =
-  (name: string): Rule =>
-  () =>
-    name;
+const fdMeta = (name: string): Rule => {
+  const kind = slow.kind(name);
+  return () => kind;
+};
 
 /** Reads or writes of `bytes(args)` on the file at args[0]; `creates`: a missing path is fine. */
 const data =
@@ -191,11 +230,11 @@ const data =
     const target = args[0];
     if (typeof target !== 'number' && remote([target], now)) return undefined;
     const stats = kindOf(target);
-    if (stats === NOT_FOUND) return creates ? name : undefined;
+    if (stats === NOT_FOUND) return creates ? slow.kind(name) : undefined;
     if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return undefined;
     if (network(now).devs.has(stats.dev)) return undefined;
     if (!creates && stats.isFile() && stats.size > INLINE_MAX_BYTES) return undefined;
-    return `${name}:${stats.dev}`;
+    return slow.kind(`${name}:${stats.dev}`);
   };
 
 const never: Rule = () => undefined;
@@ -204,6 +243,8 @@ const viewBytes = (i: number) => (args: ArrayLike<unknown>) => {
   const view = args[i];
   return ArrayBuffer.isView(view) ? view.byteLength : typeof view === 'string' ? view.length : Infinity;
 };
+
+const copyFileData = data('copyFile', sizeOfFile, false);
 
 const RULES: Record<string, Rule> = {
   accessSync: meta('access', 0),
@@ -244,7 +285,7 @@ const RULES: Record<string, Rule> = {
   readFileSync: data('readFile', sizeOfFile, false),
   writeFileSync: data('writeFile', viewBytes(1), true),
   appendFileSync: data('appendFile', viewBytes(1), true),
-  copyFileSync: (args, now) => (remote([args[1]], now) ? undefined : data('copyFile', sizeOfFile, false)(args, now)),
+  copyFileSync: (args, now) => (remote([args[1]], now) ? undefined : copyFileData(args, now)),
   readSync: data('read', viewBytes(1), false),
   writeSync: data('write', viewBytes(1), false),
   readvSync: data('readv', (args) => byteLength(args[1]), false),
@@ -255,7 +296,6 @@ const RULES: Record<string, Rule> = {
   globSync: never, // a walk of any size
 };
 
-const slow = new SlowCalls();
 let enabled = true;
 
 /** @internal Turns inline calls off (tests of the cooperative path use it). */
@@ -263,26 +303,29 @@ export function setInlineCalls(on: boolean): void {
   enabled = on;
 }
 
-/**
- * The SlowCalls key under which the patched call `name(...args)` may run
- * inline, or undefined if it must go through its twin.
- */
-export function inlineKind(name: string, args: ArrayLike<unknown>): string | undefined {
-  const rule = RULES[name];
-  if (rule === undefined || !enabled) return undefined;
-  const now = slow.now();
-  const kind = rule(args, now);
-  return kind !== undefined && slow.allows(kind) ? kind : undefined;
+/** The rule for the patched call `name`, or undefined if it never runs inline. */
+export function inlineRule(name: string): Rule | undefined {
+  return Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
 }
 
-/** Runs `call` inline and learns from how long it took. */
-export function timedInline<T>(kind: string, call: () => T): T {
-  const start = slow.now();
-  try {
-    return call();
-  } finally {
-    slow.note(kind, slow.now() - start);
-  }
+/** The clock inline calls are timed by (start one with it, end it with noteInline). */
+export function inlineClock(): number {
+  return slow.now();
+}
+
+/**
+ * The kind under which a call `rule` decides may run inline now (`now` from
+ * inlineClock), or undefined if it must go through its twin.
+ */
+export function inlineDecision(rule: Rule, args: ArrayLike<unknown>, now: number): Kind | undefined {
+  if (!enabled) return undefined;
+  const kind = rule(args, now);
+  return kind !== undefined && kind.until <= now ? kind : undefined;
+}
+
+/** Learns from an inline call of `kind` that started at `start` (inlineClock) and has just ended. */
+export function noteInline(kind: Kind, start: number): void {
+  slow.note(kind, slow.now() - start);
 }
 
 /** The kinds that have a rule (for the completeness test). */
