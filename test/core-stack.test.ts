@@ -110,8 +110,7 @@ describe('recursion in a greenlet', () => {
   });
 });
 
-// Node 24+ keeps AsyncLocalStorage in AsyncContextFrame, which greenlets do not carry yet (README, Limitations).
-describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalStorage', () => {
+describe('AsyncLocalStorage', () => {
   it('each greenlet keeps the store it was spawned in across every block and resume', () => {
     const als = new AsyncLocalStorage<string>();
     const log: string[] = [];
@@ -129,6 +128,24 @@ describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalSt
     expect(log.filter((l) => l.startsWith('a:'))).toEqual(Array(5).fill('a:store-a'));
     expect(log.filter((l) => l.startsWith('b:'))).toEqual(Array(5).fill('b:store-b'));
     expect(log.filter((l) => l.startsWith('c:'))).toEqual(Array(5).fill('c:none'));
+    expect(als.getStore()).toBeUndefined();
+  });
+
+  it('the root keeps its own store while greenlets with others run, start and finish', () => {
+    const als = new AsyncLocalStorage<string>();
+    const seen = als.run('root', () => {
+      const log: (string | undefined)[] = [];
+      const gs = ['x', 'y'].map((name) => als.run(name, () => spawn(() => (sleep(1), sleep(0), als.getStore()))));
+      // Spawned outside any store: starts on a thread another greenlet has just left.
+      const bare = als.exit(() => spawn(() => (sleep(2), als.getStore())));
+      log.push(als.getStore());
+      sleep(0);
+      log.push(als.getStore());
+      joinall([...gs, bare]);
+      log.push(als.getStore(), ...gs.map((g) => g.value as string), bare.value as string | undefined);
+      return log;
+    });
+    expect(seen).toEqual(['root', 'root', 'root', 'x', 'y', undefined]);
     expect(als.getStore()).toBeUndefined();
   });
 
@@ -197,7 +214,7 @@ describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalSt
     expect(g.switch()).toBe('raw');
   });
 
-  // Node 24+ keeps the async context in AsyncContextFrame, where this still aborts (README, Limitations).
+  // Node 24+ keeps no async-hooks stack a greenlet can take its frames off (README, Limitations).
   it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('a greenlet may block inside runInAsyncScope: its frames leave with it and come back', () => {
     const als = new AsyncLocalStorage<string>();
     const body = (name: string) => (): unknown[] =>

@@ -50,6 +50,12 @@ export interface NativeEngine {
   /** Around creating a worker thread: gives the main thread every CPU (true), or its placement back. */
   widenCpus(widen: boolean): void;
   failNextThreadCreate(): void;
+  /** The async context frame current now (AsyncLocalStorage's on Node 24+); undefined if none. */
+  asyncFrame(): unknown;
+  /** Makes `frame` (from asyncFrame()) the current async context frame. */
+  enterAsyncFrame(frame: unknown): void;
+  /** From now on each thread keeps its own async context frame across its parks. */
+  keepAsyncFrames(): void;
 }
 
 /** The watchdog thread (src/native/watchdog.h); every method runs on the baton holder. */

@@ -140,6 +140,20 @@ void SetStackSizeFn(const FunctionCallbackInfo<Value>& info) {
   EngineOf(info)->set_stack_size(static_cast<size_t>(bytes));
 }
 
+// asyncFrame() -> the async context frame current now (AsyncLocalStorage's, where
+// Node keeps it in V8's continuation data); undefined if none.
+void AsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
+  info.GetReturnValue().Set(v8compat::AsyncFrame(info.GetIsolate()));
+}
+
+// enterAsyncFrame(frame): makes `frame` (from asyncFrame()) the current one.
+void EnterAsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
+  v8compat::SetAsyncFrame(info.GetIsolate(), info.Length() > 0 ? info[0] : v8::Undefined(info.GetIsolate()).As<Value>());
+}
+
+// keepAsyncFrames(): each thread keeps its own frame across its parks from now on.
+void KeepAsyncFramesFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->KeepAsyncFrames(); }
+
 // Test-only: make the next thread creation fail, so the error path runs.
 void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->FailNextThreadCreate(); }
 
@@ -178,6 +192,9 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("widenCpus", WidenCpusFn);
   add("setStackSize", SetStackSizeFn);
   add("failNextThreadCreate", FailNextThreadCreateFn);
+  add("asyncFrame", AsyncFrameFn);
+  add("enterAsyncFrame", EnterAsyncFrameFn);
+  add("keepAsyncFrames", KeepAsyncFramesFn);
   info.GetReturnValue().Set(api);
 }
 
