@@ -6,6 +6,7 @@ import { deflateSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
+import { asyncDepth } from '../src/core/asyncstack';
 import { greenlet } from '../src/greenlet';
 import { joinall, sleep, spawn } from '../src/index';
 import { collectFailures } from './core-util';
@@ -214,8 +215,13 @@ describe('AsyncLocalStorage', () => {
     expect(g.switch()).toBe('raw');
   });
 
-  // Node 24+ keeps no async-hooks stack a greenlet can take its frames off (README, Limitations).
-  it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('a greenlet may block inside runInAsyncScope: its frames leave with it and come back', () => {
+  it("the async-context stack is within reach on this Node line (a greenlet's frames can leave with it)", () => {
+    const before = asyncDepth();
+    const inside = new AsyncResource('test.depth').runInAsyncScope(() => asyncDepth());
+    expect(inside).toBe(before + 1);
+  });
+
+  it('a greenlet may block inside runInAsyncScope: its frames leave with it and come back', () => {
     const als = new AsyncLocalStorage<string>();
     const body = (name: string) => (): unknown[] =>
       als.run(name, () => {

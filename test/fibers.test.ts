@@ -604,8 +604,7 @@ describe('async hooks inside fibers', () => {
     expect(fiber.run()).toEqual(['outer', 'inside', 'inside', 'outer']);
   });
 
-  // Node 24+ keeps no async-hooks stack a fiber can take its frames off (README, Limitations).
-  it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('yielding inside AsyncResource.runInAsyncScope and resuming later', async () => {
+  it('yielding inside AsyncResource.runInAsyncScope and resuming later', async () => {
     const result = await onLoop(() => {
       const resource = new AsyncResource('test.fiber');
       const fiber = Fiber(() =>
