@@ -1,7 +1,9 @@
 // Greenlet stacks: deep recursion works, runaway recursion is a RangeError;
 // AsyncLocalStorage context follows each greenlet across blocks and resumes.
 import { AsyncLocalStorage, AsyncResource, executionAsyncId } from 'node:async_hooks';
+import * as path from 'node:path';
 import { inspect } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { deflateSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
@@ -214,6 +216,30 @@ describe('AsyncLocalStorage', () => {
     expect(als.getStore()).toBeUndefined();
     expect(g.switch()).toBe('raw');
   });
+
+  it('in a worker thread too, each greenlet keeps the store it was spawned in', async () => {
+    const entry = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+    const worker = new Worker(
+      `const { spawn, sleep, joinall } = require(${JSON.stringify(entry)});
+       const { AsyncLocalStorage } = require('node:async_hooks');
+       const als = new AsyncLocalStorage();
+       const gs = ['a', 'b'].map((n) => als.run(n, () => spawn(() => {
+         const seen = [];
+         for (let i = 0; i < 3; i++) { seen.push(als.getStore()); sleep(1); }
+         return seen.join('');
+       })));
+       const bare = spawn(() => (sleep(2), String(als.getStore())));
+       joinall([...gs, bare]);
+       require('node:worker_threads').parentPort.postMessage([...gs.map((g) => g.value), bare.value]);`,
+      { eval: true },
+    );
+    const seen = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(seen).toEqual(['aaa', 'bbb', 'undefined']);
+  }, 20_000);
 
   it("the async-context stack is within reach on this Node line (a greenlet's frames can leave with it)", () => {
     const before = asyncDepth();
