@@ -1,11 +1,14 @@
 // Greenlet stacks: deep recursion works, runaway recursion is a RangeError;
 // AsyncLocalStorage context follows each greenlet across blocks and resumes.
 import { AsyncLocalStorage, AsyncResource, executionAsyncId } from 'node:async_hooks';
+import * as path from 'node:path';
 import { inspect } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { deflateSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
+import { asyncDepth } from '../src/core/asyncstack';
 import { greenlet } from '../src/greenlet';
 import { joinall, sleep, spawn } from '../src/index';
 import { collectFailures } from './core-util';
@@ -110,8 +113,7 @@ describe('recursion in a greenlet', () => {
   });
 });
 
-// Node 24+ keeps AsyncLocalStorage in AsyncContextFrame, which greenlets do not carry yet (README, Limitations).
-describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalStorage', () => {
+describe('AsyncLocalStorage', () => {
   it('each greenlet keeps the store it was spawned in across every block and resume', () => {
     const als = new AsyncLocalStorage<string>();
     const log: string[] = [];
@@ -129,6 +131,24 @@ describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalSt
     expect(log.filter((l) => l.startsWith('a:'))).toEqual(Array(5).fill('a:store-a'));
     expect(log.filter((l) => l.startsWith('b:'))).toEqual(Array(5).fill('b:store-b'));
     expect(log.filter((l) => l.startsWith('c:'))).toEqual(Array(5).fill('c:none'));
+    expect(als.getStore()).toBeUndefined();
+  });
+
+  it('the root keeps its own store while greenlets with others run, start and finish', () => {
+    const als = new AsyncLocalStorage<string>();
+    const seen = als.run('root', () => {
+      const log: (string | undefined)[] = [];
+      const gs = ['x', 'y'].map((name) => als.run(name, () => spawn(() => (sleep(1), sleep(0), als.getStore()))));
+      // Spawned outside any store: starts on a thread another greenlet has just left.
+      const bare = als.exit(() => spawn(() => (sleep(2), als.getStore())));
+      log.push(als.getStore());
+      sleep(0);
+      log.push(als.getStore());
+      joinall([...gs, bare]);
+      log.push(als.getStore(), ...gs.map((g) => g.value as string), bare.value as string | undefined);
+      return log;
+    });
+    expect(seen).toEqual(['root', 'root', 'root', 'x', 'y', undefined]);
     expect(als.getStore()).toBeUndefined();
   });
 
@@ -197,8 +217,37 @@ describe.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalSt
     expect(g.switch()).toBe('raw');
   });
 
-  // Node 24+ keeps the async context in AsyncContextFrame, where this still aborts (README, Limitations).
-  it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('a greenlet may block inside runInAsyncScope: its frames leave with it and come back', () => {
+  it('in a worker thread too, each greenlet keeps the store it was spawned in', async () => {
+    const entry = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+    const worker = new Worker(
+      `const { spawn, sleep, joinall } = require(${JSON.stringify(entry)});
+       const { AsyncLocalStorage } = require('node:async_hooks');
+       const als = new AsyncLocalStorage();
+       const gs = ['a', 'b'].map((n) => als.run(n, () => spawn(() => {
+         const seen = [];
+         for (let i = 0; i < 3; i++) { seen.push(als.getStore()); sleep(1); }
+         return seen.join('');
+       })));
+       const bare = spawn(() => (sleep(2), String(als.getStore())));
+       joinall([...gs, bare]);
+       require('node:worker_threads').parentPort.postMessage([...gs.map((g) => g.value), bare.value]);`,
+      { eval: true },
+    );
+    const seen = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(seen).toEqual(['aaa', 'bbb', 'undefined']);
+  }, 20_000);
+
+  it("the async-context stack is within reach on this Node line (a greenlet's frames can leave with it)", () => {
+    const before = asyncDepth();
+    const inside = new AsyncResource('test.depth').runInAsyncScope(() => asyncDepth());
+    expect(inside).toBe(before + 1);
+  });
+
+  it('a greenlet may block inside runInAsyncScope: its frames leave with it and come back', () => {
     const als = new AsyncLocalStorage<string>();
     const body = (name: string) => (): unknown[] =>
       als.run(name, () => {

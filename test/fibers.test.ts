@@ -587,7 +587,7 @@ describe('fibers: edges of the engine', () => {
 });
 
 describe('async hooks inside fibers', () => {
-  it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('AsyncLocalStorage: a fiber keeps the store it runs in across yields', () => {
+  it('AsyncLocalStorage: a fiber keeps the store it runs in across yields', () => {
     const als = new AsyncLocalStorage<string>();
     const fiber = Fiber(() => {
       const seen = [als.getStore()];
@@ -604,8 +604,7 @@ describe('async hooks inside fibers', () => {
     expect(fiber.run()).toEqual(['outer', 'inside', 'inside', 'outer']);
   });
 
-  // Node 24+ keeps the async context in AsyncContextFrame, where this still aborts (README, Limitations).
-  it.skipIf(Number(process.versions.node.split('.')[0]) >= 24)('yielding inside AsyncResource.runInAsyncScope and resuming later', async () => {
+  it('yielding inside AsyncResource.runInAsyncScope and resuming later', async () => {
     const result = await onLoop(() => {
       const resource = new AsyncResource('test.fiber');
       const fiber = Fiber(() =>

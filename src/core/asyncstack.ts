@@ -4,7 +4,13 @@
 // on top of the stack for the next thread to pop: Node aborts with "async hook
 // stack has become corrupted". So a greenlet thread that parks takes the frames
 // it pushed off the stack, and puts them back when it resumes (node-fibers did
-// the same around its switches).
+// the same around its switches). The stack is reached through Node's
+// async_wrap binding: process.binding hands it out on Node 20 and 22; on 24+
+// it is read from a closure through the in-process inspector, on the main
+// thread only (with the permission model, that needs --allow-inspector). Where
+// the binding cannot be had, frames stay put.
+
+import { isMainThread } from 'node:worker_threads';
 
 interface AsyncWrapBinding {
   popAsyncContext(asyncId: number): boolean;
@@ -17,7 +23,7 @@ interface AsyncWrapBinding {
   constants: { kStackLength: number; kExecutionAsyncId: number; kTriggerAsyncId: number };
 }
 
-/** process.binding('async_wrap'), without the deprecation warning Node prints on first access. */
+/** process.binding('async_wrap') (Node 20, 22), without the deprecation warning Node prints on first access. */
 function quietBinding(): AsyncWrapBinding {
   const emitWarning = process.emitWarning;
   process.emitWarning = function (this: unknown, ...args: unknown[]): void {
@@ -31,23 +37,93 @@ function quietBinding(): AsyncWrapBinding {
   }
 }
 
-function loadBinding(): AsyncWrapBinding | undefined {
+interface RemoteObject {
+  objectId?: string;
+}
+interface PropertyDescriptor {
+  name: string;
+  value?: RemoteObject;
+}
+
+/**
+ * The same binding where Node no longer hands it out (Node 24+): it is a
+ * variable of the closure of async_hooks' own executionAsyncResource, which the
+ * in-process inspector can read ([[Scopes]]). Undefined if the inspector is
+ * missing or refused (a build without it, the permission model).
+ */
+function bindingFromClosure(): AsyncWrapBinding | undefined {
+  // In a worker, a session once connected leaves worker.terminate() waiting
+  // for the loop's next timer while the root greenlet blocks: not there.
+  if (!isMainThread) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const inspector = require('node:inspector') as typeof import('node:inspector');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { executionAsyncResource } = require('node:async_hooks') as typeof import('node:async_hooks');
+  const key = Symbol.for('tinyevent.asyncstack.probe');
+  const slot = globalThis as { [key]?: unknown };
+  const session = new inspector.Session();
+  session.connect();
+  // An in-process session answers each post before post returns.
+  const post = (method: string, params: object): Record<string, unknown> => {
+    let answer: Record<string, unknown> | undefined;
+    let failure: Error | null = null;
+    session.post(method, params, (error: Error | null, result?: object) => {
+      failure = error;
+      answer = result as Record<string, unknown> | undefined;
+    });
+    if (failure !== null || answer === undefined) throw failure ?? new Error(`no answer to ${method}`);
+    return answer;
+  };
+  const properties = (objectId: string | undefined, field: 'result' | 'internalProperties'): PropertyDescriptor[] =>
+    (post('Runtime.getProperties', { objectId, ownProperties: true })[field] as PropertyDescriptor[] | undefined) ?? [];
   try {
-    const binding = quietBinding();
-    const ok =
-      typeof binding.popAsyncContext === 'function' &&
-      typeof binding.pushAsyncContext === 'function' &&
-      binding.async_hook_fields instanceof Uint32Array &&
-      binding.async_id_fields instanceof Float64Array &&
-      binding.async_ids_stack instanceof Float64Array &&
-      Array.isArray(binding.execution_async_resources) &&
-      typeof binding.constants?.kStackLength === 'number';
-    return ok ? binding : undefined;
-  } catch {
-    return undefined; // a Node without it: frames stay as they are
+    slot[key] = executionAsyncResource;
+    const fn = post('Runtime.evaluate', { expression: 'globalThis[Symbol.for("tinyevent.asyncstack.probe")]' }).result as RemoteObject;
+    const scopes = properties(fn.objectId, 'internalProperties').find((p) => p.name === '[[Scopes]]');
+    for (const scope of properties(scopes?.value?.objectId, 'result')) {
+      const variable = properties(scope.value?.objectId, 'result').find((p) => p.name === 'async_wrap');
+      if (variable?.value?.objectId === undefined) continue;
+      post('Runtime.callFunctionOn', {
+        objectId: variable.value.objectId,
+        functionDeclaration: 'function () { globalThis[Symbol.for("tinyevent.asyncstack.probe")] = this; }',
+      });
+      return slot[key] as AsyncWrapBinding;
+    }
+    return undefined;
+  } finally {
+    delete slot[key];
+    session.disconnect();
   }
 }
 
+function validBinding(binding: AsyncWrapBinding | undefined): AsyncWrapBinding | undefined {
+  const ok =
+    binding !== undefined &&
+    typeof binding.popAsyncContext === 'function' &&
+    typeof binding.pushAsyncContext === 'function' &&
+    typeof binding.executionAsyncResource === 'function' &&
+    binding.async_hook_fields instanceof Uint32Array &&
+    binding.async_id_fields instanceof Float64Array &&
+    binding.async_ids_stack instanceof Float64Array &&
+    Array.isArray(binding.execution_async_resources) &&
+    typeof binding.constants?.kStackLength === 'number';
+  return ok ? binding : undefined;
+}
+
+function loadBinding(): AsyncWrapBinding | undefined {
+  for (const source of [quietBinding, bindingFromClosure]) {
+    try {
+      const binding = validBinding(source());
+      if (binding !== undefined) return binding;
+    } catch {
+      // not there: try the next source; without any, frames stay as they are
+    }
+  }
+  return undefined;
+}
+
+// Looked up at load, on the thread that loads tinyevent, not in the middle of
+// a switch (the inspector's lookup takes a few milliseconds).
 const binding = loadBinding();
 
 interface Frame {

@@ -13,8 +13,11 @@
 //   through the main thread); the main thread alone turns the loop, and gets
 //   the baton back when the queue is empty or the switch interval is used up.
 // - A greenlet thread runs only while the main thread is parked inside the
-//   one `carrier` async scope; AsyncLocalStorage stores (properties of the
-//   current async resource) are moved onto it for each fiber that runs.
+//   one `carrier` async scope. Where AsyncLocalStorage keeps its stores on the
+//   current async resource (Node 20, 22), they are moved onto the carrier for
+//   each fiber that runs; where it keeps them in an async context frame (Node
+//   24+), each fiber starts in the frame it was made in, and each thread keeps
+//   its own frame across its parks (the engine does).
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 
 import { asyncDepth, restoreFrames, takeFramesAbove } from './asyncstack';
@@ -38,6 +41,21 @@ export function unwrap(msg: Msg): unknown {
   if (msg.error) throw msg.value;
   return msg.value;
 }
+
+/**
+ * True where AsyncLocalStorage keeps its store in the async context frame (V8's
+ * continuation data: Node 24+, or 22 with --experimental-async-context-frame)
+ * rather than on async resources; the engine then keeps each thread's frame.
+ */
+const asyncFrames: boolean = (() => {
+  const probe = new AsyncLocalStorage<boolean>();
+  try {
+    return probe.run(true, () => engine.asyncFrame() !== undefined);
+  } finally {
+    probe.disable();
+  }
+})();
+if (asyncFrames) engine.keepAsyncFrames();
 
 // Shared through globalThis, like the Hub, so that a second copy numbers its fibers on.
 const IDS = Symbol.for('tinyevent.fiberIds.v1');
@@ -69,6 +87,8 @@ export abstract class Fiber {
   _async: AsyncResource | undefined = undefined;
   /** @internal Async-context frames below its own while it runs (asyncstack.ts). */
   _asyncBase = 0;
+  /** @internal The async context frame it was made in, until it starts (where asyncFrames). */
+  _frame: unknown = asyncFrames ? engine.asyncFrame() : undefined;
 
   /** True once the fiber has finished (or can never run). */
   abstract get dead(): boolean;
@@ -403,6 +423,7 @@ function learnStoreKeys(): symbol[] {
 
 /** Moves the stores of the running fiber from the carrier onto its own resource. */
 function saveStores(fiber: Fiber): void {
+  if (asyncFrames) return; // no stores on resources
   const into = fiber._async as unknown as Stores | undefined;
   if (into === undefined) return;
   const from = carrier as unknown as Stores;
@@ -414,7 +435,7 @@ function saveStores(fiber: Fiber): void {
 
 /** Puts `fiber`'s stores (none for the Hub) on the carrier, about to run it. */
 function loadStores(fiber: Fiber): void {
-  if (storeKeys.length === 0) return;
+  if (asyncFrames || storeKeys.length === 0) return;
   const on = carrier as unknown as Stores;
   const from = fiber._async as unknown as Stores | undefined;
   for (let i = 0; i < storeKeys.length; i++) {
@@ -471,6 +492,11 @@ function threadMain(first: Fiber): number {
     fiber._asyncBase = asyncDepth();
     noteSwitch();
     fiber._entered = true;
+    if (asyncFrames) {
+      // Its own frame, not the one the thread was left in.
+      engine.enterAsyncFrame(fiber._frame);
+      fiber._frame = undefined;
+    }
     const next = fiber._body();
     fiber._entered = false;
     noteSwitch();

@@ -52,6 +52,12 @@ export interface NativeEngine {
   failNextThreadCreate(): void;
   /** The engine keeps its counters (see COUNT) in `counts` from now on. */
   shareCounts(counts: Float64Array): void;
+  /** The async context frame current now (AsyncLocalStorage's on Node 24+); undefined if none. */
+  asyncFrame(): unknown;
+  /** Makes `frame` (from asyncFrame()) the current async context frame. */
+  enterAsyncFrame(frame: unknown): void;
+  /** From now on each thread keeps its own async context frame across its parks. */
+  keepAsyncFrames(): void;
 }
 
 /** Where each engine counter sits in `engineCounts`. */

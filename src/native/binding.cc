@@ -151,6 +151,20 @@ void SetStackSizeFn(const FunctionCallbackInfo<Value>& info) {
   EngineOf(info)->set_stack_size(static_cast<size_t>(bytes));
 }
 
+// asyncFrame() -> the async context frame current now (AsyncLocalStorage's, where
+// Node keeps it in V8's continuation data); undefined if none.
+void AsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
+  info.GetReturnValue().Set(v8compat::AsyncFrame(info.GetIsolate()));
+}
+
+// enterAsyncFrame(frame): makes `frame` (from asyncFrame()) the current one.
+void EnterAsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
+  v8compat::SetAsyncFrame(info.GetIsolate(), info.Length() > 0 ? info[0] : v8::Undefined(info.GetIsolate()).As<Value>());
+}
+
+// keepAsyncFrames(): each thread keeps its own frame across its parks from now on.
+void KeepAsyncFramesFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->KeepAsyncFrames(); }
+
 // Test-only: make the next thread creation fail, so the error path runs.
 void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->FailNextThreadCreate(); }
 
@@ -186,6 +200,9 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
       {"setStackSize", SetStackSizeFn},
       {"shareCounts", ShareCountsFn},
       {"failNextThreadCreate", FailNextThreadCreateFn},
+      {"asyncFrame", AsyncFrameFn},
+      {"enterAsyncFrame", EnterAsyncFrameFn},
+      {"keepAsyncFrames", KeepAsyncFramesFn},
   };
   info.GetReturnValue().Set(NewApi(isolate, context, data, functions));
 }

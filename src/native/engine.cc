@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <sched.h>
 
 #include "cpus.h"
@@ -171,15 +172,15 @@ void Engine::AdoptThreadAhead() {
 // scan starts from the running thread; hands the baton; parks; comes back.
 void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   current_ = target->id;
-#ifdef TINYEVENT_HAS_CONTINUATION_DATA
-  // The async context (AsyncContextFrame-based AsyncLocalStorage, Node 22+) is
-  // one slot per isolate, not per thread: each parked thread keeps its own.
-  // (Node 20 keeps AsyncLocalStorage in async_hooks, which the Hub handles.)
-  v8::HandleScope scope(isolate_);
-  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  v8compat::ContinuationData async_context;
-  if (!context.IsEmpty()) async_context = v8compat::GetContinuationData(isolate_);
-#endif
+  // The async context frame (AsyncLocalStorage's where Node keeps it in V8's
+  // continuation data: Node 24+) is one slot per isolate, not per thread: each
+  // parked thread keeps its own. Nothing to keep until frames are in use.
+  std::optional<v8::HandleScope> frame_scope;
+  v8::Local<v8::Value> async_frame;
+  if (async_frames_) {
+    frame_scope.emplace(isolate_);
+    async_frame = v8compat::AsyncFrame(isolate_);
+  }
   int depth = 0;
   while (isolate_->IsCurrent()) {
     isolate_->Exit();
@@ -202,9 +203,7 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   for (int i = 0; i < depth; i++) isolate_->Enter();
   cpus::Follow(&self->cpu_generation);
   AdoptThreadAhead();
-#ifdef TINYEVENT_HAS_CONTINUATION_DATA
-  if (!async_context.IsEmpty()) v8compat::SetContinuationData(isolate_, async_context);
-#endif
+  if (!async_frame.IsEmpty()) v8compat::SetAsyncFrame(isolate_, async_frame);
   if (self->kill) {
     isolate_->TerminateExecution();
   } else if (terminate_pending_ && (self != slots_[0].get() || run_depth_ == 0)) {

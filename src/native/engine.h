@@ -86,6 +86,8 @@ class Engine {
   void set_stack_size(size_t bytes) { stack_size_ = bytes; }
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
+  // From now on each park keeps its thread's async context frame (v8compat::AsyncFrame).
+  void KeepAsyncFrames() { async_frames_ = true; }
   bool closing() const { return closing_; }
 
  private:
@@ -124,6 +126,7 @@ class Engine {
   bool fail_next_create_ = false;
   bool closing_ = false;
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
+  bool async_frames_ = false;        // async context frames are in use (KeepAsyncFrames)
   bool make_ahead_ = false;           // the pool ran dry at the last Assign
   // Made by MakeThreadAhead (by a thread that has just handed the baton on),
   // not yet adopted; `making_` lets one thread at a time make it.

@@ -61,5 +61,24 @@ inline void SetContinuationData(v8::Isolate* isolate, ContinuationData data) {
 }
 #endif
 
+// The async context frame as a JavaScript value (undefined where the isolate
+// has none, or this V8 keeps no continuation data), and back.
+inline v8::Local<v8::Value> AsyncFrame(v8::Isolate* isolate) {
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  ContinuationData data = GetContinuationData(isolate);
+  if (!data.IsEmpty() && data->IsValue()) return data.As<v8::Value>();
+#endif
+  return v8::Undefined(isolate);
+}
+
+inline void SetAsyncFrame(v8::Isolate* isolate, v8::Local<v8::Value> frame) {
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  SetContinuationData(isolate, frame);
+#else
+  static_cast<void>(isolate);
+  static_cast<void>(frame);
+#endif
+}
+
 }  // namespace v8compat
 }  // namespace tinyevent
