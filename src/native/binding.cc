@@ -154,6 +154,9 @@ void EnterAsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
 // keepAsyncFrames(): each thread keeps its own frame across its parks from now on.
 void KeepAsyncFramesFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->KeepAsyncFrames(); }
 
+// watchHiddenAsyncs(): root turns also run the async handles a blocked async callback hides.
+void WatchHiddenAsyncsFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->WatchHiddenAsyncs(); }
+
 // Test-only: make the next thread creation fail, so the error path runs.
 void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->FailNextThreadCreate(); }
 
@@ -195,6 +198,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
   add("asyncFrame", AsyncFrameFn);
   add("enterAsyncFrame", EnterAsyncFrameFn);
   add("keepAsyncFrames", KeepAsyncFramesFn);
+  add("watchHiddenAsyncs", WatchHiddenAsyncsFn);
   info.GetReturnValue().Set(api);
 }
 
