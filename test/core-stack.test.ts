@@ -241,6 +241,25 @@ describe('AsyncLocalStorage', () => {
     expect(seen).toEqual(['aaa', 'bbb', 'undefined']);
   }, 20_000);
 
+  it('in a worker thread, a greenlet may block inside runInAsyncScope too', async () => {
+    const entry = path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+    const worker = new Worker(
+      `const { spawn, sleep, joinall } = require(${JSON.stringify(entry)});
+       const { AsyncResource, executionAsyncId } = require('node:async_hooks');
+       const body = () => { const r = new AsyncResource('test.worker'); return r.runInAsyncScope(() => { sleep(2); sleep(0); return executionAsyncId() === r.asyncId(); }); };
+       const gs = [spawn(body), spawn(body)];
+       joinall(gs);
+       require('node:worker_threads').parentPort.postMessage(gs.map((g) => g.value));`,
+      { eval: true },
+    );
+    const seen = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(seen).toEqual([true, true]);
+  }, 20_000);
+
   it("the async-context stack is within reach on this Node line (a greenlet's frames can leave with it)", () => {
     const before = asyncDepth();
     const inside = new AsyncResource('test.depth').runInAsyncScope(() => asyncDepth());

@@ -32,6 +32,7 @@ describe('a worker ends while its root greenlet blocks', () => {
     ['busy', 4, 1],
     ['spinning', 4, 1],
     ['immediates', 4, 1],
+    ['inspector', 3, 1],
     ['exit', 4, 7],
   ];
   for (const [kind, count, code] of cases) {

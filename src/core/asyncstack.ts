@@ -6,11 +6,9 @@
 // it pushed off the stack, and puts them back when it resumes (node-fibers did
 // the same around its switches). The stack is reached through Node's
 // async_wrap binding: process.binding hands it out on Node 20 and 22; on 24+
-// it is read from a closure through the in-process inspector, on the main
-// thread only (with the permission model, that needs --allow-inspector). Where
-// the binding cannot be had, frames stay put.
-
-import { isMainThread } from 'node:worker_threads';
+// it is read from a closure through the in-process inspector (with the
+// permission model, that needs --allow-inspector). Where the binding cannot be
+// had, frames stay put.
 
 interface AsyncWrapBinding {
   popAsyncContext(asyncId: number): boolean;
@@ -52,9 +50,6 @@ interface PropertyDescriptor {
  * missing or refused (a build without it, the permission model).
  */
 function bindingFromClosure(): AsyncWrapBinding | undefined {
-  // In a worker, a session once connected leaves worker.terminate() waiting
-  // for the loop's next timer while the root greenlet blocks: not there.
-  if (!isMainThread) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const inspector = require('node:inspector') as typeof import('node:inspector');
   // eslint-disable-next-line @typescript-eslint/no-require-imports

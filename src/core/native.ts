@@ -58,6 +58,8 @@ export interface NativeEngine {
   enterAsyncFrame(frame: unknown): void;
   /** From now on each thread keeps its own async context frame across its parks. */
   keepAsyncFrames(): void;
+  /** From now on root turns also run the async handles a blocked async callback hides from libuv. */
+  watchHiddenAsyncs(): void;
 }
 
 /** Where each engine counter sits in `engineCounts`. */
@@ -211,6 +213,9 @@ function load(): Shared {
     () => shared.onHub(),
   );
   shared.engine.shareCounts(shared.counts);
+  // A worker's main script runs inside its port's async callback, so its root
+  // always blocks in one (engine.cc, RunHiddenAsyncs).
+  if (!isMainThread) shared.engine.watchHiddenAsyncs();
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
   applyCpuMode(shared.engine, shared.counts, process.env.TINYEVENT_CPU);

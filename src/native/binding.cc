@@ -165,6 +165,9 @@ void EnterAsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
 // keepAsyncFrames(): each thread keeps its own frame across its parks from now on.
 void KeepAsyncFramesFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->KeepAsyncFrames(); }
 
+// watchHiddenAsyncs(): root turns also run the async handles a blocked async callback hides.
+void WatchHiddenAsyncsFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->WatchHiddenAsyncs(); }
+
 // Test-only: make the next thread creation fail, so the error path runs.
 void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->FailNextThreadCreate(); }
 
@@ -203,6 +206,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
       {"asyncFrame", AsyncFrameFn},
       {"enterAsyncFrame", EnterAsyncFrameFn},
       {"keepAsyncFrames", KeepAsyncFramesFn},
+      {"watchHiddenAsyncs", WatchHiddenAsyncsFn},
   };
   info.GetReturnValue().Set(NewApi(isolate, context, data, functions));
 }

@@ -379,6 +379,38 @@ void Engine::OnTimer(uv_timer_t* handle) {
   engine->DeferTermination();
 }
 
+// libuv runs async handles (cross-thread wake-ups: Node's task queue, message
+// ports, the inspector) from a list it sets aside for the pass. A root that
+// blocks inside one of their callbacks (a worker's main script runs inside its
+// port's) hides the rest of that pass from every nested turn, and their
+// senders, seeing them still pending, never wake the loop for them again: the
+// environment's stop request (worker.terminate) waited for the next timer.
+// Runs those that are pending, as libuv's pass would (clear, then call); after
+// each call the handles are looked up again (a callback may close some).
+void Engine::RunHiddenAsyncs() {
+  for (int round = 0; round < 64; round++) {
+    struct Scan {
+      uv_loop_t* loop;
+      uv_async_t* pending;
+    } scan{loop_, nullptr};
+    uv_walk(
+        loop_,
+        [](uv_handle_t* handle, void* arg) {
+          Scan* scan = static_cast<Scan*>(arg);
+          if (scan->pending != nullptr || handle->type != UV_ASYNC || uv_is_closing(handle)) return;
+          uv_async_t* async = reinterpret_cast<uv_async_t*>(handle);
+          if (__atomic_load_n(&async->pending, __ATOMIC_ACQUIRE) == 0 || async->async_cb == nullptr) return;
+          for (uv__queue* q = scan->loop->async_handles.next; q != &scan->loop->async_handles; q = q->next) {
+            if (q == &async->queue) return;  // libuv's own pass will run it
+          }
+          scan->pending = async;
+        },
+        &scan);
+    if (scan.pending == nullptr) return;
+    if (__atomic_exchange_n(&scan.pending->pending, 0, __ATOMIC_ACQ_REL) != 0) scan.pending->async_cb(scan.pending);
+  }
+}
+
 bool Engine::RunOnce() {
   // Root waits nest (a callback run by one may block again): the drain hook
   // stays on until the outermost turn ends.
@@ -387,6 +419,7 @@ bool Engine::RunOnce() {
   // root blocking in a Node timer's callback would never see the Hub timer of
   // the same batch fire. Back on the heap, due now (this takes it off the batch).
   if (timer_armed_ && !uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) uv_timer_start(&timer_, OnTimer, 0, 0);
+  if (watch_hidden_asyncs_) RunHiddenAsyncs();
   int alive = uv_run(loop_, UV_RUN_ONCE);
   if (--run_depth_ == 0) uv_prepare_stop(&prepare_);
   if (terminate_pending_ || EnvironmentStopping()) {

@@ -15,6 +15,9 @@ const BODIES = {
   busy: 'spawn(() => { for (;;) { const t = Date.now(); while (Date.now() - t < 3); sleep(0); } }); sleep(600_000)',
   spinning: "require('node:worker_threads').parentPort.on('message', () => {}); for (let i = 0; i < 4; i++) spawn(() => { for (;;) sleep(0); }); new Event().wait()",
   immediates: 'setInterval(() => setImmediate(() => {}), 1); spawn(() => { for (;;) sleep(1); }); sleep(600_000)',
+  // A session once connected in the worker hides Node's task-queue wake-up (the
+  // stop request among them) from the root's turns unless the engine runs it.
+  inspector: "{ const s = new (require('node:inspector').Session)(); s.connect(); s.disconnect(); } sleep(600_000)",
   exit: 'spawn(() => { sleep(Math.random() * 10); process.exit(7); }); spawn(() => { for (;;) sleep(0); }); sleep(600_000)',
 };
 const [kind, countText] = process.argv.slice(2);
