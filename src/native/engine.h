@@ -71,8 +71,9 @@ class Engine {
 
   bool ValidTarget(int id) const;
   int current() const { return current_; }
-  size_t threads() const { return slots_.size() - 1; }
-  size_t idle() const { return idle_.size(); }
+  // A thread made ahead (and not yet adopted) counts: it exists, idle.
+  size_t threads() const { return slots_.size() - 1 + MadeAhead(); }
+  size_t idle() const { return idle_.size() + MadeAhead(); }
   size_t started() const { return started_; }
   // Hand-offs of the baton, and how many of them woke a thread asleep in the kernel.
   double switches() const { return counts_[kSwitches]; }
@@ -111,6 +112,7 @@ class Engine {
   int CreateThread(Greenthread* g);  // pthread_create's result
   void MakeThreadAhead();             // any thread, inside Park, without the baton
   void AdoptThreadAhead();            // the baton holder
+  size_t MadeAhead() const { return ahead_.load(std::memory_order_acquire) != nullptr ? 1 : 0; }
 
   v8::Isolate* isolate_;
   uv_loop_t* loop_;
