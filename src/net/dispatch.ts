@@ -41,12 +41,10 @@ export function checkPool(value: unknown, what = 'pool'): Pool | undefined {
 class Entry {
   greenlet: Greenlet<unknown> | undefined = undefined;
   job: Job | undefined;
-  prev: Entry | undefined;
-  next: Entry | undefined;
-  constructor(job?: Job, prev?: Entry, next?: Entry) {
+  prev: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+  constructor(job?: Job) {
     this.job = job;
-    this.prev = prev;
-    this.next = next;
   }
 }
 
@@ -103,13 +101,14 @@ export class Dispatcher {
     }
   }
 
-  #enter(job: Job): Entry {
+  #enter(entry: Entry, greenlet: Greenlet<unknown>): void {
     const head = this.#running;
-    const entry = new Entry(job, head.prev, head);
+    entry.greenlet = greenlet;
+    entry.prev = head.prev;
+    entry.next = head;
     (head.prev as Entry).next = entry;
     head.prev = entry;
     this.#count++;
-    return entry;
   }
 
   /** @internal Takes a finished greenlet off the list (idempotent). */
@@ -122,15 +121,16 @@ export class Dispatcher {
   }
 
   #start(job: Job): void {
-    const entry = this.#enter(job);
+    // Listed once spawned (a spawned greenlet runs later, never inside spawn).
+    const entry = new Entry(job);
     if (this.#pool === undefined) {
       // No pool to refill: the greenlet leaves the list itself, sparing a link on the Hub.
-      entry.greenlet = spawn(runUnpooled, this, entry);
+      this.#enter(entry, spawn(runUnpooled, this, entry));
       return;
     }
     // Called only while the pool has a free slot: Pool.spawn does not block then.
     const greenlet = this.#pool.spawn(runPooled, entry);
-    entry.greenlet = greenlet;
+    this.#enter(entry, greenlet);
     greenlet.link(() => {
       this._leave(entry);
       this.#pump();
