@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
+import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { Event, joinall, setErrorHandler, sleep, spawn } from '../src/index';
@@ -106,6 +108,16 @@ describe('http.createServer', () => {
     expect(seen).toEqual(['true', 'false']);
     const plain = serve((req, res) => res.end(`${req.constructor === nodeHttp.IncomingMessage} ${req instanceof nodeHttp.IncomingMessage} ${typeof req.body}`));
     expect(request(`${plain.base}/`).text()).toBe('false true function');
+  });
+
+  it('a finished handler greenlet, kept by the program, keeps nothing of its request alive', () => {
+    // In a child: a WeakRef made inside this test (one long promise job) would keep its target until the job ends.
+    const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'scripts', 'http-retain.js')], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ kept: 5, alive: 0 });
   });
 
   it('chunked responses and keep-alive: two requests on one connection', () => {
