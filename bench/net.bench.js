@@ -12,6 +12,7 @@
 // request, and how many of them woke a sleeping thread: counts that do not
 // depend on how busy the machine is.
 // Run: npm run build && node --expose-gc bench/net.bench.js
+// BENCH_ONLY=echo or BENCH_ONLY=http runs one part only (default: both).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +21,8 @@ const { HOST, ECHO_LOAD, AUTOCANNON, startServer: startProcess, stopServer, runN
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
 const PYTHON = '/usr/bin/python3';
 const GEVENT_SIDE = path.join(__dirname, 'gevent-side.py');
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'echo' && ONLY !== 'http') throw new RangeError(`BENCH_ONLY must be echo or http, got ${JSON.stringify(ONLY)}`);
 
 function geventInstalled() {
   try {
@@ -138,7 +141,9 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  if (!fs.existsSync(ECHO_LOAD)) {
+  if (ONLY === 'http') {
+    // echo part skipped
+  } else if (!fs.existsSync(ECHO_LOAD)) {
     console.log(`net.bench: the echo load generator is missing (${ECHO_LOAD}); echo benchmarks skipped`);
   } else {
     const gevent = geventInstalled();
@@ -160,6 +165,7 @@ async function main() {
       console.log(`  moonshot: StreamServer >= 0.90x async (${verdict(ours >= 0.9 * base, `${(ours / base).toFixed(2)}x`)})`);
     }
   }
+  if (ONLY === 'echo') return;
   console.log(`http hello world, autocannon -c 100 -d ${HTTP_SECONDS}:`);
   const ours = await httpRun('tinyevent http.createServer');
   const node = await httpRun('node http.createServer');

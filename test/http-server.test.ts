@@ -1,5 +1,7 @@
-import type * as nodeHttp from 'node:http';
+import { execFileSync } from 'node:child_process';
+import * as nodeHttp from 'node:http';
 import * as nodeNet from 'node:net';
+import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { Event, joinall, setErrorHandler, sleep, spawn } from '../src/index';
@@ -89,6 +91,33 @@ describe('http.createServer', () => {
     const chunked = raw(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n');
     expect(chunked).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(chunked.endsWith('5:abcde')).toBe(true);
+  });
+
+  it('requests are IncomingMessages with body() on their class; the IncomingMessage option is honoured', () => {
+    class Tagged extends nodeHttp.IncomingMessage {
+      tag(): string {
+        return `tagged ${this.method}`;
+      }
+    }
+    const seen: string[] = [];
+    const { base } = serve((req, res) => {
+      seen.push(String(req instanceof nodeHttp.IncomingMessage), String(Object.hasOwn(req, 'body')));
+      res.end(`${(req as unknown as Tagged).tag()} ${req.body().toString()}`);
+    }, { IncomingMessage: Tagged });
+    expect(request(`${base}/`, { method: 'POST', body: 'abc' }).text()).toBe('tagged POST abc');
+    expect(seen).toEqual(['true', 'false']);
+    const plain = serve((req, res) => res.end(`${req.constructor === nodeHttp.IncomingMessage} ${req instanceof nodeHttp.IncomingMessage} ${typeof req.body}`));
+    expect(request(`${plain.base}/`).text()).toBe('false true function');
+  });
+
+  it('a finished handler greenlet, kept by the program, keeps nothing of its request alive', () => {
+    // In a child: a WeakRef made inside this test (one long promise job) would keep its target until the job ends.
+    const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'scripts', 'http-retain.js')], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual({ kept: 5, alive: 0 });
   });
 
   it('chunked responses and keep-alive: two requests on one connection', () => {

@@ -1,6 +1,11 @@
 // Runs one greenlet per connection or request, started from Hub callbacks
 // (which may not block), bounded by a Pool or a count: past the bound, work
 // waits in a FIFO until a greenlet finishes. Tracks its greenlets for stop().
+//
+// The running greenlets are a linked list, not a Set: a long-lived Set whose
+// table has reached the old generation keeps every key it ever held alive
+// through minor GCs (V8 leaves removed entries in the tables it outgrows), so
+// each finished request's objects were copied and promoted until a full GC.
 import { checkOptions, checkTimeout, describeValue, GreenletExit } from '../core/errors';
 import { currentFiber } from '../core/fiber';
 import { Fifo } from '../core/fifo';
@@ -28,24 +33,56 @@ export function checkPool(value: unknown, what = 'pool'): Pool | undefined {
   return value;
 }
 
+/**
+ * A running greenlet's place in the Dispatcher's list, and its job; emptied
+ * when it leaves, so that a finished greenlet (which its arguments keep) holds
+ * on to none of its request's objects.
+ */
+class Entry {
+  greenlet: Greenlet<unknown> | undefined = undefined;
+  job: Job | undefined;
+  prev: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+  constructor(job?: Job) {
+    this.job = job;
+  }
+}
+
+/** The body of a greenlet without a pool: runs the job, then takes it off the list. */
+function runUnpooled(dispatcher: Dispatcher, entry: Entry): unknown {
+  try {
+    (entry.job as Job).run();
+  } finally {
+    dispatcher._leave(entry);
+  }
+  return undefined;
+}
+
+/** The body of a pooled greenlet (its link takes it off the list). */
+function runPooled(entry: Entry): unknown {
+  const job = entry.job as Job;
+  entry.job = undefined;
+  job.run();
+  return undefined;
+}
+
 export class Dispatcher {
   readonly #pool: Pool | undefined;
-  readonly #running = new Set<Greenlet<unknown>>();
+  /** Sentinel of the circular list of running greenlets. */
+  readonly #running = new Entry();
+  #count = 0;
   readonly #pending = new Fifo<Job>();
   #feeder: Greenlet<unknown> | undefined;
   #stopped = false;
-  #onDone = (greenlet: Greenlet<unknown>): void => {
-    this.#running.delete(greenlet);
-    this.#pump();
-  };
 
   constructor(pool: Pool | undefined) {
     this.#pool = pool;
+    this.#running.prev = this.#running.next = this.#running;
   }
 
   /** Greenlets running now. */
   get running(): number {
-    return this.#running.size;
+    return this.#count;
   }
   /** Jobs waiting for a free slot. */
   get waiting(): number {
@@ -64,27 +101,40 @@ export class Dispatcher {
     }
   }
 
+  #enter(entry: Entry, greenlet: Greenlet<unknown>): void {
+    const head = this.#running;
+    entry.greenlet = greenlet;
+    entry.prev = head.prev;
+    entry.next = head;
+    (head.prev as Entry).next = entry;
+    head.prev = entry;
+    this.#count++;
+  }
+
+  /** @internal Takes a finished greenlet off the list (idempotent). */
+  _leave(entry: Entry): void {
+    if (entry.prev === undefined) return;
+    (entry.prev as Entry).next = entry.next;
+    (entry.next as Entry).prev = entry.prev;
+    entry.prev = entry.next = entry.greenlet = entry.job = undefined;
+    this.#count--;
+  }
+
   #start(job: Job): void {
+    // Listed once spawned (a spawned greenlet runs later, never inside spawn).
+    const entry = new Entry(job);
     if (this.#pool === undefined) {
-      // No pool to refill: the greenlet leaves the set itself, sparing a link on the Hub.
-      const greenlet: Greenlet<unknown> = spawn<unknown, []>(() => {
-        try {
-          job.run();
-        } finally {
-          this.#running.delete(greenlet);
-        }
-        return undefined;
-      });
-      this.#running.add(greenlet);
+      // No pool to refill: the greenlet leaves the list itself, sparing a link on the Hub.
+      this.#enter(entry, spawn(runUnpooled, this, entry));
       return;
     }
     // Called only while the pool has a free slot: Pool.spawn does not block then.
-    const greenlet = this.#pool.spawn((): unknown => {
-      job.run();
-      return undefined;
+    const greenlet = this.#pool.spawn(runPooled, entry);
+    this.#enter(entry, greenlet);
+    greenlet.link(() => {
+      this._leave(entry);
+      this.#pump();
     });
-    this.#running.add(greenlet);
-    greenlet.link(this.#onDone);
   }
 
   #pump(): void {
@@ -116,7 +166,15 @@ export class Dispatcher {
     this.#feeder?.kill(new GreenletExit(), { block: false });
     for (let job = this.#pending.shift(); job !== undefined; job = this.#pending.shift()) job.cancel();
     const self = currentFiber();
-    const running = [...this.#running].filter((greenlet) => greenlet !== self); // stop() from a handler spares its caller
+    const entries: Entry[] = [];
+    const running: Greenlet<unknown>[] = [];
+    for (let entry = this.#running.next as Entry; entry !== this.#running; entry = entry.next as Entry) {
+      // stop() from a handler spares its caller
+      if (entry.greenlet !== undefined && entry.greenlet !== self) {
+        entries.push(entry);
+        running.push(entry.greenlet);
+      }
+    }
     if (running.length > 0 && timeout !== 0) joinall(running, { timeout });
     const left = running.filter((greenlet) => !greenlet.dead);
     if (left.length > 0) {
@@ -126,6 +184,6 @@ export class Dispatcher {
         if (!(error instanceof Timeout)) throw error; // gevent's stop() gives up on those too
       }
     }
-    for (const greenlet of running) if (greenlet.dead) this.#running.delete(greenlet); // killed before they started
+    for (let i = 0; i < entries.length; i++) if (running[i].dead) this._leave(entries[i]); // killed before they started
   }
 }

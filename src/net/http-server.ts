@@ -103,14 +103,42 @@ function sendError(res: http.ServerResponse, status: number): void {
   res.end(text);
 }
 
-function handle(handler: RequestHandler, req: Request, res: http.ServerResponse, maxBody: number): void {
-  let body: Buffer | undefined;
-  req.body = () => (body ??= readBody(req, maxBody));
-  try {
-    handler(req, res);
-  } catch (error) {
-    answerError(res, error);
-    if (!(error instanceof HttpError)) throw error; // the greenlet's error report
+/**
+ * Node's IncomingMessage (or the class given as the IncomingMessage option)
+ * with body() on its prototype: nothing to add to each request.
+ */
+function requestClass(base: typeof http.IncomingMessage, maxBody: number): typeof http.IncomingMessage {
+  return class IncomingMessage extends base implements Request {
+    #body: Buffer | undefined;
+    body(): Buffer {
+      return (this.#body ??= readBody(this, maxBody));
+    }
+  };
+}
+
+/** One request, for the Dispatcher: run() handles it in its greenlet, cancel() drops it. */
+class RequestJob {
+  readonly #handler: RequestHandler;
+  readonly #req: Request;
+  readonly #res: http.ServerResponse;
+  constructor(handler: RequestHandler, req: Request, res: http.ServerResponse) {
+    this.#handler = handler;
+    this.#req = req;
+    this.#res = res;
+  }
+
+  run(): void {
+    const res = this.#res;
+    try {
+      this.#handler(this.#req, res);
+    } catch (error) {
+      answerError(res, error);
+      if (!(error instanceof HttpError)) throw error; // the greenlet's error report
+    }
+  }
+
+  cancel(): void {
+    this.#res.destroy();
   }
 }
 
@@ -130,6 +158,7 @@ export function createServer(handler: RequestHandler, options: ServerOptions = {
   const requestTimeout = checkTimeout(nodeOptions.requestTimeout, 'requestTimeout') ?? 60_000;
   const server = http.createServer({
     ...nodeOptions,
+    IncomingMessage: requestClass(nodeOptions.IncomingMessage ?? http.IncomingMessage, maxBody),
     // Node wants headersTimeout <= requestTimeout: the default follows a shorter requestTimeout, as Node's does.
     headersTimeout: checkTimeout(nodeOptions.headersTimeout, 'headersTimeout') ?? (requestTimeout > 0 ? Math.min(20_000, requestTimeout) : 20_000),
     requestTimeout,
@@ -137,10 +166,7 @@ export function createServer(handler: RequestHandler, options: ServerOptions = {
     connectionsCheckingInterval: checkTimeout(nodeOptions.connectionsCheckingInterval, 'connectionsCheckingInterval') ?? 1_000,
   });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    dispatcher.submit({
-      run: () => handle(handler, req as Request, res, maxBody),
-      cancel: () => res.destroy(),
-    });
+    dispatcher.submit(new RequestJob(handler, req as Request, res));
   });
   dispatchers.set(server, dispatcher);
   return server;
