@@ -87,6 +87,8 @@ export abstract class Fiber {
   _async: AsyncResource | undefined = undefined;
   /** @internal Async-context frames below its own while it runs (asyncstack.ts). */
   _asyncBase = 0;
+  /** @internal Its entry in the list of live greenlets (live.ts), while it is alive. */
+  _live: object | undefined = undefined;
   /** @internal The async context frame it was made in, until it starts (where asyncFrames). */
   _frame: unknown = asyncFrames ? engine.asyncFrame() : undefined;
 

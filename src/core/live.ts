@@ -10,10 +10,25 @@ export interface SpawnRecord {
   readonly where: { stack?: string } | undefined;
 }
 
-const LIVE = Symbol.for('tinyevent.live.v1');
-const holder = globalThis as { [LIVE]?: Map<Fiber, SpawnRecord> };
+// A doubly linked list, each entry held by its fiber (Fiber._live), rather than
+// a Map: once a long-lived Map's table is in V8's old generation, every key it
+// ever held stays alive through minor GCs until the next full GC, so each dead
+// greenlet (and what it held) would be copied and promoted.
+interface Entry {
+  fiber: Fiber | undefined;
+  record: SpawnRecord | undefined;
+  prev: Entry;
+  next: Entry;
+}
+
+const LIVE = Symbol.for('tinyevent.live.v2');
+const holder = globalThis as { [LIVE]?: Entry };
 // Shared through globalThis, like the Hub, so that a second copy lists the same greenlets.
-const live: Map<Fiber, SpawnRecord> = (holder[LIVE] ??= new Map());
+const head: Entry = (holder[LIVE] ??= (() => {
+  const sentinel = { fiber: undefined, record: undefined } as Entry;
+  sentinel.prev = sentinel.next = sentinel;
+  return sentinel;
+})());
 
 const spawnStacks = process.env.TINYEVENT_SPAWN_STACKS === '1';
 let lastRecord: SpawnRecord | undefined;
@@ -45,13 +60,31 @@ export function noteSpawned(fiber: Fiber): void {
     record = { byId: by._id, byName, where: spawnStacks ? where(noteSpawned) : undefined };
     if (!spawnStacks) lastRecord = record;
   }
-  live.set(fiber, record);
+  const known = fiber._live as Entry | undefined;
+  if (known !== undefined) {
+    known.record = record;
+    return;
+  }
+  const entry: Entry = { fiber, record, prev: head.prev, next: head };
+  head.prev.next = entry;
+  head.prev = entry;
+  fiber._live = entry;
 }
 
 export function noteDead(fiber: Fiber): void {
-  live.delete(fiber);
+  const entry = fiber._live as Entry | undefined;
+  if (entry === undefined) return;
+  fiber._live = undefined;
+  entry.prev.next = entry.next;
+  entry.next.prev = entry.prev;
+  // Emptied, so an entry kept alive by anything holds no greenlet.
+  entry.fiber = entry.record = undefined;
+  entry.prev = entry.next = entry;
 }
 
+/** The live greenlets in the order they were spawned, each with its spawn record. */
 export function liveFibers(): Array<[Fiber, SpawnRecord]> {
-  return Array.from(live);
+  const out: Array<[Fiber, SpawnRecord]> = [];
+  for (let e = head.next; e !== head; e = e.next) out.push([e.fiber as Fiber, e.record as SpawnRecord]);
+  return out;
 }
