@@ -1,6 +1,7 @@
 // The greenlets that are alive (started, or scheduled to start, and not yet
 // dead), with who spawned each: what run info lists.
 import { currentFiber, Fiber, root } from './fiber';
+import { Ring, RingLink } from './ring';
 
 /** Who spawned a greenlet, and (with TINYEVENT_SPAWN_STACKS=1) where. */
 export interface SpawnRecord {
@@ -10,25 +11,20 @@ export interface SpawnRecord {
   readonly where: { stack?: string } | undefined;
 }
 
-// A doubly linked list, each entry held by its fiber (Fiber._live), rather than
-// a Map: once a long-lived Map's table is in V8's old generation, every key it
-// ever held stays alive through minor GCs until the next full GC, so each dead
-// greenlet (and what it held) would be copied and promoted.
-interface Entry {
-  fiber: Fiber | undefined;
-  record: SpawnRecord | undefined;
-  prev: Entry;
-  next: Entry;
+// A ring, each entry held by its fiber (Fiber._live), rather than a Map (see ring.ts).
+class Entry extends RingLink {
+  constructor(
+    public fiber: Fiber | undefined,
+    public record: SpawnRecord | undefined,
+  ) {
+    super();
+  }
 }
 
 const LIVE = Symbol.for('tinyevent.live.v2');
-const holder = globalThis as { [LIVE]?: Entry };
+const holder = globalThis as { [LIVE]?: Ring<Entry> };
 // Shared through globalThis, like the Hub, so that a second copy lists the same greenlets.
-const head: Entry = (holder[LIVE] ??= (() => {
-  const sentinel = { fiber: undefined, record: undefined } as Entry;
-  sentinel.prev = sentinel.next = sentinel;
-  return sentinel;
-})());
+const live: Ring<Entry> = (holder[LIVE] ??= new Ring<Entry>());
 
 const spawnStacks = process.env.TINYEVENT_SPAWN_STACKS === '1';
 let lastRecord: SpawnRecord | undefined;
@@ -65,9 +61,8 @@ export function noteSpawned(fiber: Fiber): void {
     known.record = record;
     return;
   }
-  const entry: Entry = { fiber, record, prev: head.prev, next: head };
-  head.prev.next = entry;
-  head.prev = entry;
+  const entry = new Entry(fiber, record);
+  live.push(entry);
   fiber._live = entry;
 }
 
@@ -75,16 +70,14 @@ export function noteDead(fiber: Fiber): void {
   const entry = fiber._live as Entry | undefined;
   if (entry === undefined) return;
   fiber._live = undefined;
-  entry.prev.next = entry.next;
-  entry.next.prev = entry.prev;
+  live.remove(entry);
   // Emptied, so an entry kept alive by anything holds no greenlet.
   entry.fiber = entry.record = undefined;
-  entry.prev = entry.next = entry;
 }
 
 /** The live greenlets in the order they were spawned, each with its spawn record. */
 export function liveFibers(): Array<[Fiber, SpawnRecord]> {
   const out: Array<[Fiber, SpawnRecord]> = [];
-  for (let e = head.next; e !== head; e = e.next) out.push([e.fiber as Fiber, e.record as SpawnRecord]);
+  for (const e of live) out.push([e.fiber as Fiber, e.record as SpawnRecord]);
   return out;
 }

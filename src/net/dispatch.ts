@@ -11,6 +11,7 @@ import { currentFiber } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { Greenlet, spawn } from '../core/greenlet';
 import { Pool } from '../core/pool';
+import { Ring, RingLink } from '../core/ring';
 import { Timeout } from '../core/timeout';
 import { joinall, killall } from '../core/waiting';
 
@@ -38,12 +39,11 @@ export function checkPool(value: unknown, what = 'pool'): Pool | undefined {
  * when it leaves, so that a finished greenlet (which its arguments keep) holds
  * on to none of its request's objects.
  */
-class Entry {
+class Entry extends RingLink {
   greenlet: Greenlet<unknown> | undefined = undefined;
   job: Job | undefined;
-  prev: Entry | undefined = undefined;
-  next: Entry | undefined = undefined;
-  constructor(job?: Job) {
+  constructor(job: Job) {
+    super();
     this.job = job;
   }
 }
@@ -68,8 +68,8 @@ function runPooled(entry: Entry): unknown {
 
 export class Dispatcher {
   readonly #pool: Pool | undefined;
-  /** Sentinel of the circular list of running greenlets. */
-  readonly #running = new Entry();
+  /** The running greenlets. */
+  readonly #running = new Ring<Entry>();
   #count = 0;
   readonly #pending = new Fifo<Job>();
   #feeder: Greenlet<unknown> | undefined;
@@ -77,7 +77,6 @@ export class Dispatcher {
 
   constructor(pool: Pool | undefined) {
     this.#pool = pool;
-    this.#running.prev = this.#running.next = this.#running;
   }
 
   /** Greenlets running now. */
@@ -102,21 +101,15 @@ export class Dispatcher {
   }
 
   #enter(entry: Entry, greenlet: Greenlet<unknown>): void {
-    const head = this.#running;
     entry.greenlet = greenlet;
-    entry.prev = head.prev;
-    entry.next = head;
-    (head.prev as Entry).next = entry;
-    head.prev = entry;
+    this.#running.push(entry);
     this.#count++;
   }
 
   /** @internal Takes a finished greenlet off the list (idempotent). */
   _leave(entry: Entry): void {
-    if (entry.prev === undefined) return;
-    (entry.prev as Entry).next = entry.next;
-    (entry.next as Entry).prev = entry.prev;
-    entry.prev = entry.next = entry.greenlet = entry.job = undefined;
+    if (!this.#running.remove(entry)) return;
+    entry.greenlet = entry.job = undefined;
     this.#count--;
   }
 
@@ -168,7 +161,7 @@ export class Dispatcher {
     const self = currentFiber();
     const entries: Entry[] = [];
     const running: Greenlet<unknown>[] = [];
-    for (let entry = this.#running.next as Entry; entry !== this.#running; entry = entry.next as Entry) {
+    for (const entry of this.#running) {
       // stop() from a handler spares its caller
       if (entry.greenlet !== undefined && entry.greenlet !== self) {
         entries.push(entry);
