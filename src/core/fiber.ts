@@ -403,7 +403,8 @@ type Stores = Record<symbol, unknown>;
 // moves just those, and nothing while no store was ever set.
 const STORE_KEYS = Symbol.for('tinyevent.storeKeys.v1');
 const keysHolder = globalThis as { [STORE_KEYS]?: symbol[] };
-const storeKeys: symbol[] = (keysHolder[STORE_KEYS] ??= learnStoreKeys());
+// Where stores live in async context frames there is nothing to learn (or move).
+const storeKeys: symbol[] = (keysHolder[STORE_KEYS] ??= asyncFrames ? [] : learnStoreKeys());
 
 function learnStoreKeys(): symbol[] {
   const keys: symbol[] = [];
