@@ -1,28 +1,11 @@
 // A worker thread that uses tinyevent ends (worker.terminate(), process.exit()
 // in a greenlet) while its root greenlet blocks in a tinyevent wait: the worker
 // ends promptly and the process never aborts. Each case runs in a child process.
-import { spawn as spawnChild } from 'node:child_process';
-import * as path from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
-const SCRIPT = path.join(__dirname, 'scripts', 'worker-root-wait.js');
+import { runScript } from './observe-util';
 
-function run(kind: string, count: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnChild(process.execPath, [SCRIPT, kind, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+const run = (kind: string, count: number) => runScript('worker-root-wait.js', [kind, String(count)], { timeoutMs: 20_000 });
 
 describe('a worker ends while its root greenlet blocks', () => {
   const cases: Array<[kind: string, count: number, code: number]> = [
