@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { loadAddon } from './addon';
+import { COUNT } from './counts';
 import { asyncDepth, takeFramesAbove } from './asyncstack';
 import { enableAutoPlacement, preferredCpu } from './placement';
 
@@ -50,7 +51,7 @@ export interface NativeEngine {
   /** Around creating a worker thread: gives the main thread every CPU (true), or its placement back. */
   widenCpus(widen: boolean): void;
   failNextThreadCreate(): void;
-  /** The engine keeps its counters (see COUNT) in `counts` from now on. */
+  /** The engine keeps its counters (see counts.ts) in `counts` from now on. */
   shareCounts(counts: Float64Array): void;
   /** The async context frame current now (AsyncLocalStorage's on Node 24+); undefined if none. */
   asyncFrame(): unknown;
@@ -61,9 +62,6 @@ export interface NativeEngine {
   /** From now on root turns also run the async handles a blocked async callback hides from libuv. */
   watchHiddenAsyncs(): void;
 }
-
-/** Where each engine counter sits in `engineCounts`. */
-export const COUNT = { switches: 0, sleeperWakes: 1, briefHandoffs: 2, threadsMade: 3 } as const;
 
 /** The watchdog thread (src/native/watchdog.h); every method runs on the baton holder. */
 export interface NativeWatchdog {
@@ -147,7 +145,7 @@ interface Shared {
   addon: Addon;
   /** [0]: bumped on every greenlet switch; the watchdog thread reads it. */
   progress: Int32Array;
-  /** The engine's counters, kept up to date by the engine itself (see COUNT). */
+  /** The engine's counters, kept up to date by the engine itself (see counts.ts). */
   counts: Float64Array;
   watchdog?: NativeWatchdog;
   drainErrors: unknown[];
@@ -202,7 +200,7 @@ function load(): Shared {
     file,
     addon,
     progress: new Int32Array(new SharedArrayBuffer(4)),
-    counts: new Float64Array(4),
+    counts: new Float64Array(COUNT.length),
     drainErrors,
     onTimer: () => undefined,
     onHub: () => undefined,
@@ -229,8 +227,6 @@ export const engine: NativeEngine = shared.engine;
 export const engineFile: string = shared.file;
 /** Counts greenlet switches for the watchdog: bump [0] on each (a plain store: only the baton holder writes). */
 export const progress: Int32Array = shared.progress;
-/** The engine's counters (indices in COUNT), read without a call into the engine. */
-export const engineCounts: Float64Array = shared.counts;
 
 /** The watchdog thread of this environment, made on first use. */
 export function nativeWatchdog(): NativeWatchdog {

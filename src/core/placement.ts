@@ -8,7 +8,8 @@
 // of microseconds (ping-pong between greenlets); a server's greenlets park for
 // a network round trip and are asleep by the time their data comes. So the
 // threads start on the main thread's CPU (shared: every hand-off a cheap
-// same-CPU wake-up, nothing spins), and the engine counts, for each hand-off,
+// same-CPU wake-up, nothing spins), and the engine counts, for each hand-off
+// (made by any thread: two greenlets may pass the baton without the main one),
 // whether the thread it goes to had parked less than 50 µs before. When nearly
 // every hand-off is such a brief one, the threads spread over the CPUs and
 // spin; spread, the engine counts the hand-offs that still had to wake a
@@ -18,6 +19,7 @@
 // run), they stay spread. The counts do not depend on how fast the machine is.
 // The engine moves the threads: a syscall on the main thread, and each greenlet
 // thread follows before it next runs.
+import { COUNT } from './counts';
 import type { NativeEngine } from './native';
 
 /** Hand-offs (all threads) per decision. */
@@ -84,7 +86,7 @@ export class PlacementPolicy {
 
 interface PlacementState {
   engine: NativeEngine | undefined;
-  /** The engine's counters (native.ts COUNT: switches, sleeper wakes, brief hand-offs, threads made). */
+  /** The engine's counters (indices in counts.ts). */
   counts: Float64Array | undefined;
   policy: PlacementPolicy;
   count: number;
@@ -143,14 +145,17 @@ export function noteHandoff(onMain: boolean): void {
   const counts = state.counts;
   if (counts === undefined || ++state.count < LOOK_EVERY) return;
   state.count = 0;
-  const switches = counts[0];
+  const switches = counts[COUNT.switches];
   const handoffs = switches - state.switches;
   if (handoffs < WINDOW) return;
-  const window = { handoffs, brief: counts[2] - state.brief, wakes: counts[1] - state.wakes, growing: counts[3] > state.threads };
+  const brief = counts[COUNT.briefHandoffs];
+  const wakes = counts[COUNT.sleeperWakes];
+  const threads = counts[COUNT.threadsMade];
+  const window = { handoffs, brief: brief - state.brief, wakes: wakes - state.wakes, growing: threads > state.threads };
   state.switches = switches;
-  state.brief = counts[2];
-  state.wakes = counts[1];
-  state.threads = counts[3];
+  state.brief = brief;
+  state.wakes = wakes;
+  state.threads = threads;
   if (!state.policy.window(window)) return;
   state.pending = true;
   if (onMain) applyPendingMove();
