@@ -28,6 +28,7 @@ function buildFloor() {
       // try the next compiler
     }
   }
+  fs.rmSync(dir, { recursive: true, force: true });
   return undefined;
 }
 
@@ -55,6 +56,7 @@ function tinyeventRing(n, rounds) {
 
 function main() {
   const floor = buildFloor();
+  if (floor !== undefined) process.on('exit', () => fs.rmSync(path.dirname(floor), { recursive: true, force: true }));
   if (floor === undefined) console.log('(no C compiler: the kernel floor rows are skipped)');
   console.log('a yield among N greenlets (µs per switch; tinyevent in the default placement, each size in its own process):');
   console.log(`  ${'N'.padStart(5)}  ${'tinyevent'.padStart(10)}  ${'wake-ups'.padStart(8)}  ${'gevent'.padStart(7)}  ${'kernel, 1 CPU'.padStart(13)}  ${'kernel, free'.padStart(12)}`);
