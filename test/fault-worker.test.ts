@@ -14,14 +14,14 @@ describe('a worker ends while its root greenlet blocks', () => {
     ['join', 3, 1],
     ['busy', 4, 1],
     ['spinning', 4, 1],
-    ['immediates', 4, 1],
+    // Node's immediates run from the root's turn: a stop landing in them (about 1 in 5
+    // terminations with this many) aborted the process before the engine let it pass.
+    ['immediates', 8, 1],
     ['inspector', 3, 1],
     ['exit', 4, 7],
   ];
   for (const [kind, count, code] of cases) {
-    // On every Node line, a worker terminated while one of its user immediates runs inside a root
-    // wait can abort (about 1 in 60 terminations; README, Limitations), so this case cannot pass reliably.
-    it.skipIf(kind === 'immediates')(`${kind}: every worker exits (code ${code}), nothing aborts, the main thread goes on`, async () => {
+    it(`${kind}: every worker exits (code ${code}), nothing aborts, the main thread goes on`, async () => {
       const outcome = await run(kind, count);
       expect(outcome.stderr).not.toMatch(/FATAL|Fatal error|Aborted|Segmentation/);
       expect(outcome.signal).toBeNull();

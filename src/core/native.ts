@@ -59,8 +59,8 @@ export interface NativeEngine {
   enterAsyncFrame(frame: unknown): void;
   /** From now on each thread keeps its own async context frame across its parks. */
   keepAsyncFrames(): void;
-  /** From now on root turns also run the async handles a blocked async callback hides from libuv. */
-  watchHiddenAsyncs(): void;
+  /** This engine is a worker's: its root turns run the async handles a blocked async callback hides from libuv, and a stop inside Node's immediates ends the worker, not the process. */
+  inWorker(): void;
 }
 
 /** The watchdog thread (src/native/watchdog.h); every method runs on the baton holder. */
@@ -212,8 +212,8 @@ function load(): Shared {
   );
   shared.engine.shareCounts(shared.counts);
   // A worker's main script runs inside its port's async callback, so its root
-  // always blocks in one (engine.cc, RunHiddenAsyncs).
-  if (!isMainThread) shared.engine.watchHiddenAsyncs();
+  // always blocks in one (engine.cc, InWorker).
+  if (!isMainThread) shared.engine.inWorker();
   const stackKb = process.env.TINYEVENT_STACK_KB;
   if (stackKb) shared.engine.setStackSize(Number(stackKb) * 1024);
   applyCpuMode(shared.engine, shared.counts, process.env.TINYEVENT_CPU);

@@ -165,8 +165,8 @@ void EnterAsyncFrameFn(const FunctionCallbackInfo<Value>& info) {
 // keepAsyncFrames(): each thread keeps its own frame across its parks from now on.
 void KeepAsyncFramesFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->KeepAsyncFrames(); }
 
-// watchHiddenAsyncs(): root turns also run the async handles a blocked async callback hides.
-void WatchHiddenAsyncsFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->WatchHiddenAsyncs(); }
+// inWorker(): this engine is a worker's (Engine::InWorker).
+void InWorkerFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->InWorker(); }
 
 // Test-only: make the next thread creation fail, so the error path runs.
 void FailNextThreadCreateFn(const FunctionCallbackInfo<Value>& info) { EngineOf(info)->FailNextThreadCreate(); }
@@ -206,7 +206,7 @@ void SetupFn(const FunctionCallbackInfo<Value>& info) {
       {"asyncFrame", AsyncFrameFn},
       {"enterAsyncFrame", EnterAsyncFrameFn},
       {"keepAsyncFrames", KeepAsyncFramesFn},
-      {"watchHiddenAsyncs", WatchHiddenAsyncsFn},
+      {"inWorker", InWorkerFn},
   };
   info.GetReturnValue().Set(NewApi(isolate, context, data, functions));
 }

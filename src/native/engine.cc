@@ -411,6 +411,33 @@ void Engine::RunHiddenAsyncs() {
   }
 }
 
+namespace {
+// The worker engine turning the loop on this thread (RunOnce), if any.
+thread_local Engine* t_turning = nullptr;
+}  // namespace
+
+void Engine::InWorker() {
+  in_worker_ = true;
+  isolate_->SetFatalErrorHandler(SurviveStopInTurn);
+}
+
+// Node's immediate check calls ToLocalChecked on MakeCallback's result, which is
+// empty when the environment stops (worker.terminate, process.exit in a worker)
+// while the immediates run and the callback scope is nested: a worker's root
+// turning the loop always is (its main script runs in its port's callback), so
+// such a stop aborted the whole process. There, and only there, the failed check
+// is let pass: Node ignores the value, its immediate loop ends (the environment
+// can no longer call into JavaScript) and the worker goes on stopping. Every
+// other fatal error is Node's own.
+void Engine::SurviveStopInTurn(const char* location, const char* message) {
+  v8::Isolate* isolate = v8::Isolate::TryGetCurrent();
+  if (t_turning != nullptr && isolate == t_turning->isolate_ && isolate->IsExecutionTerminating() &&
+      strcmp(location, "v8::ToLocalChecked") == 0) {
+    return;
+  }
+  node::OnFatalError(location, message);
+}
+
 bool Engine::RunOnce() {
   // Root waits nest (a callback run by one may block again): the drain hook
   // stays on until the outermost turn ends.
@@ -419,8 +446,11 @@ bool Engine::RunOnce() {
   // root blocking in a Node timer's callback would never see the Hub timer of
   // the same batch fire. Back on the heap, due now (this takes it off the batch).
   if (timer_armed_ && !uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) uv_timer_start(&timer_, OnTimer, 0, 0);
-  if (watch_hidden_asyncs_) RunHiddenAsyncs();
+  if (in_worker_) RunHiddenAsyncs();
+  Engine* outer = t_turning;
+  if (in_worker_) t_turning = this;
   int alive = uv_run(loop_, UV_RUN_ONCE);
+  t_turning = outer;
   if (--run_depth_ == 0) uv_prepare_stop(&prepare_);
   if (terminate_pending_ || EnvironmentStopping()) {
     // End every enclosing loop (Node's own uv_stop was spent on this turn) and

@@ -89,9 +89,12 @@ class Engine {
   void FailNextThreadCreate() { fail_next_create_ = true; }
   // From now on each park keeps its thread's async context frame (v8compat::AsyncFrame).
   void KeepAsyncFrames() { async_frames_ = true; }
-  // From now on each root turn first runs the pending async handles a blocked
-  // async callback hides (RunHiddenAsyncs): a worker's root always blocks in one.
-  void WatchHiddenAsyncs() { watch_hidden_asyncs_ = true; }
+  // A worker's engine: its root always blocks inside an async callback (its
+  // port's, which runs the main script). From now on each root turn first runs
+  // the pending async handles that callback hides (RunHiddenAsyncs), and a stop
+  // that lands in Node's immediates during a root turn ends the worker instead
+  // of the process (SurviveStopInTurn).
+  void InWorker();
   bool closing() const { return closing_; }
 
  private:
@@ -102,6 +105,7 @@ class Engine {
   // and raised again when RunOnce returns to JavaScript.
   void DeferTermination();
   void RunHiddenAsyncs();
+  static void SurviveStopInTurn(const char* location, const char* message);
   bool EnvironmentStopping();
   static void OnTimer(uv_timer_t* handle);
   static void OnIdle(uv_idle_t* handle);
@@ -133,7 +137,7 @@ class Engine {
   bool closing_ = false;
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
   bool async_frames_ = false;        // async context frames are in use (KeepAsyncFrames)
-  bool watch_hidden_asyncs_ = false;  // see WatchHiddenAsyncs
+  bool in_worker_ = false;            // see InWorker
   bool make_ahead_ = false;           // the pool ran dry at the last Assign
   // Made by MakeThreadAhead (by a thread that has just handed the baton on),
   // not yet adopted; `making_` lets one thread at a time make it.

@@ -14,7 +14,7 @@ const BODIES = {
   // Greenlets keep the Hub busy (and hold the isolate) when the end comes.
   busy: 'spawn(() => { for (;;) { const t = Date.now(); while (Date.now() - t < 3); sleep(0); } }); sleep(600_000)',
   spinning: "require('node:worker_threads').parentPort.on('message', () => {}); for (let i = 0; i < 4; i++) spawn(() => { for (;;) sleep(0); }); new Event().wait()",
-  immediates: 'setInterval(() => setImmediate(() => {}), 1); spawn(() => { for (;;) sleep(1); }); sleep(600_000)',
+  immediates: 'setInterval(() => { for (let i = 0; i < 100; i++) setImmediate(() => {}); }, 1); spawn(() => { for (;;) sleep(1); }); sleep(600_000)',
   // A session once connected in the worker hides Node's task-queue wake-up (the
   // stop request among them) from the root's turns unless the engine runs it.
   inspector: "{ const s = new (require('node:inspector').Session)(); s.connect(); s.disconnect(); } sleep(600_000)",
