@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pendingTimers } from '../src/core/timers';
 import { Greenlet, iwait, joinall, sleep, spawn, Timeout, waitFor, withTimeout } from '../src/index';
 import { onLoop } from './core-util';
+import { runScript } from './observe-util';
 
 /**
  * How many Node timers are alive now. The vitest worker has timers of its own
@@ -206,6 +207,67 @@ describe('withTimeout', () => {
   it('works inside a greenlet', () => {
     const g = spawn(() => withTimeout(10, () => (sleep(10_000), 'late'), { timeoutValue: 'timed out' }));
     expect(g.get()).toBe('timed out');
+  });
+});
+
+describe('when a Timeout fires', () => {
+  const busy = (ms: number): void => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+
+  it('fires in the root, and in a greenlet, that only yield with sleep(0)', async () => {
+    // In a child process: before, the root's spin never ended.
+    const outcome = await runScript('timeout-spin.js', [], { timeoutMs: 10_000 });
+    expect(outcome.stderr).toBe('');
+    const fired = JSON.parse(outcome.stdout) as { root: number; greenlet: number };
+    expect(fired.root).toBeGreaterThanOrEqual(10);
+    expect(fired.greenlet).toBeGreaterThanOrEqual(10);
+  }, 15_000);
+
+  it('two Timeouts due in the same turn both reach the root, one wait each, in order (as gevent)', () => {
+    const a = new Timeout(5).start();
+    const b = new Timeout(5).start();
+    const start = performance.now();
+    expect(thrownBy(() => sleep(200))).toBe(a);
+    expect(thrownBy(() => sleep(200))).toBe(b);
+    expect(performance.now() - start).toBeLessThan(150);
+  });
+
+  it('a root woken by the Hub resumes before timers that came due meanwhile (as gevent)', () => {
+    const outer = new Timeout(5).start();
+    try {
+      // Both come due while the root computes; its sleep(0)s resume first.
+      const steps: string[] = [];
+      Timeout.run(5, () => {
+        busy(8);
+        sleep(0);
+        steps.push('first');
+        sleep(0);
+        steps.push('second');
+      });
+      expect(steps).toEqual(['first', 'second']);
+      expect(thrownBy(() => sleep(1000))).toBe(outer);
+    } finally {
+      outer.cancel();
+    }
+  });
+
+  it('never before its time, even armed after a long stretch of JavaScript', () => {
+    sleep(1);
+    busy(20); // the loop's clock stands still meanwhile
+    for (const ms of [1, 2, 5]) {
+      const start = performance.now();
+      sleep(ms);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(ms);
+      const g = spawn(() => {
+        busy(20);
+        const at = performance.now();
+        sleep(ms);
+        return performance.now() - at;
+      });
+      expect(g.get()).toBeGreaterThanOrEqual(ms);
+    }
   });
 });
 

@@ -318,3 +318,49 @@ describe('waiting its turn where waiting is impossible', () => {
     expect(got).toBe(true);
   });
 });
+
+describe('the order of one loop turn', () => {
+  // gevent runs the callbacks already queued (libev's prepare phase) before the
+  // timers that came due meanwhile; libuv would fire the timers first.
+  const busy = (ms: number): void => {
+    const end = Date.now() + ms;
+    while (Date.now() < end);
+  };
+
+  it('a greenlet queued before a deadline passed runs before that Timeout fires', () => {
+    const order: string[] = [];
+    const sleeper = spawn(() => {
+      try {
+        Timeout.run(1, () => sleep(1000));
+      } catch (error) {
+        if (!(error instanceof Timeout)) throw error;
+        order.push('timeout');
+      }
+    });
+    sleep(0); // the sleeper parks, its 1 ms Timeout armed
+    const queued = spawn(() => order.push('queued'));
+    busy(5); // the deadline passes before the main greenlet yields
+    queued.join();
+    sleeper.join(2000);
+    expect(order).toEqual(['queued', 'timeout']);
+  });
+
+  it("a kill queued before a Timeout's deadline passed lands first, and the Timeout never fires in the dead greenlet", () => {
+    let caught = 0;
+    const victim = spawn(() => {
+      try {
+        Timeout.run(1, () => sleep(1000));
+      } catch (error) {
+        if (error instanceof Timeout) caught++;
+        throw error;
+      }
+    });
+    sleep(0);
+    victim.kill(new GreenletExit(), { block: false });
+    busy(5);
+    victim.join(2000);
+    expect(victim.dead).toBe(true);
+    expect(victim.value).toBeInstanceOf(GreenletExit);
+    expect(caught).toBe(0);
+  });
+});

@@ -198,9 +198,21 @@ interface HubState {
   scheduled: boolean;
   /** When the current pass over the run queue ends (performance.now()); -Infinity: no pass open. */
   passEnd: number;
+  /** Items the pass may still run before it looks at the clock again. */
+  passBudget: number;
+  /**
+   * The last pass stopped for a woken root with time left: the root's next
+   * block goes on with it (gevent's callback phase goes on across the main
+   * greenlet's switches), and timers wait until it ends.
+   */
+  paused: { end: number; budget: number } | undefined;
+  /** Set by timers that came due during such a pause: re-arms them once it ends. */
+  releaseTimers: (() => void) | undefined;
   hubDepth: number;
   threadsHeld: number;
   readonly rootWaits: RootWait[];
+  /** Errors thrown into a root wait that held one already: each for the next wait at its level. */
+  readonly rootPending: Array<{ readonly level: number; readonly msg: Msg }>;
   errorReporter: (error: unknown, where: string) => void;
 }
 
@@ -219,9 +231,13 @@ const state: HubState = (holder[STATE] ??= (() => {
     queue: new Fifo<(() => void) | Fiber>(),
     scheduled: false,
     passEnd: -Infinity,
+    passBudget: 0,
+    paused: undefined,
+    releaseTimers: undefined,
     hubDepth: 0,
     threadsHeld: 0,
     rootWaits: [],
+    rootPending: [],
     errorReporter: (error: unknown, where: string) => {
       process.stderr.write(`tinyevent: error in ${where}\n${errorText(error).detail}\n`);
     },
@@ -262,6 +278,8 @@ export function hubQueueLength(): number {
  * but I/O and timers still get in.
  */
 const SWITCH_INTERVAL_MS = 5;
+/** How many items a pass runs between looks at the clock (gevent's CALLBACK_CHECK_COUNT). */
+const CHECK_EVERY = 50;
 
 // The engine's own loop handle, not setImmediate: a root greenlet may block
 // inside an immediate, and Node's immediate queue does not survive a nested turn
@@ -272,8 +290,15 @@ function armDrain(): void {
   engine.armHub();
 }
 
-/** True (and the pass closed) once the pass has used up its interval. */
+/**
+ * True if no pass is open, or (the pass closed then) once it has used up its
+ * interval; as gevent, the clock is read every CHECK_EVERY items, so a few
+ * items queued together always run in the same pass, however long each takes.
+ */
 function passOver(): boolean {
+  if (state.passEnd === -Infinity) return true;
+  if (--state.passBudget > 0) return false;
+  state.passBudget = CHECK_EVERY;
   if (performance.now() < state.passEnd) return false;
   state.passEnd = -Infinity;
   return true;
@@ -287,8 +312,8 @@ function passOver(): boolean {
  */
 function nextReady(): Fiber | undefined {
   const queue = state.queue;
-  for (let n = 0; ; n++) {
-    if ((n & 31) === 0 && passOver()) return undefined;
+  for (;;) {
+    if (passOver()) return undefined;
     // gevent switches to a woken main greenlet at once; the root's stack is
     // below the Hub's, so the pass stops here and the rest runs once the root
     // blocks again (or returns to the loop).
@@ -318,7 +343,10 @@ function nextReady(): Fiber | undefined {
 function drain(): void {
   applyPendingMove();
   state.scheduled = false;
-  state.passEnd = performance.now() + SWITCH_INTERVAL_MS;
+  const paused = state.paused;
+  state.paused = undefined;
+  state.passEnd = paused?.end ?? performance.now() + SWITCH_INTERVAL_MS;
+  state.passBudget = paused?.budget ?? CHECK_EVERY;
   // Greenlets chain from one to the next (parkToHub); the main thread gets the
   // baton back when the chain runs out, and goes on if work is left.
   try {
@@ -327,9 +355,30 @@ function drain(): void {
     }
 
   } finally {
+    if (state.passEnd !== -Infinity && rootResumable()) state.paused = { end: state.passEnd, budget: state.passBudget };
+    else endPause();
     state.passEnd = -Infinity;
     if (state.queue.length > 0) armDrain();
   }
+}
+
+/**
+ * True while the root, woken by the Hub's pass, has yet to resume and the pass
+ * has time left: gevent's main greenlet runs before the loop goes on to its
+ * timers, so timers that came due wait for its next block (and the pass's end).
+ */
+export function timersWaitForRoot(release: () => void): boolean {
+  if (state.paused === undefined || !rootResumable()) return false;
+  state.releaseTimers = release;
+  return true;
+}
+
+/** The pass the root's wake-up paused is over: timers that waited for it go. */
+function endPause(): void {
+  state.paused = undefined;
+  const release = state.releaseTimers;
+  state.releaseTimers = undefined;
+  release?.();
 }
 
 setHubHandler(drain);
@@ -693,11 +742,7 @@ export function rootLevel(): number {
  */
 export function throwIn(fiber: Fiber, error: unknown, rootLevel?: number): boolean {
   const msg = errorMsg(error);
-  if (fiber === state.root) {
-    if (rootLevel === undefined) return wakeInnermostRoot(msg);
-    const wait = state.rootWaits[rootLevel];
-    return wait !== undefined && wakeRoot(wait.seq, msg);
-  }
+  if (fiber === state.root) return throwInRoot(msg, rootLevel);
   if (fiber._parkSeq !== 0) return wake(fiber, fiber._parkSeq, msg);
   if (fiber._waking) {
     // A kill outranks a plain wake already queued; an error already queued is
@@ -707,6 +752,43 @@ export function throwIn(fiber: Fiber, error: unknown, rootLevel?: number): boole
     return true;
   }
   return false;
+}
+
+/**
+ * Throws into the root's wait at `level` (its innermost open wait if none is
+ * given). As for a greenlet, a wait woken in this turn and not yet resumed
+ * takes the error instead of its plain wake, and one that holds an error
+ * already passes this one on to the next wait at its level.
+ */
+function throwInRoot(msg: Msg, level: number | undefined): boolean {
+  const waits = state.rootWaits;
+  let index = level ?? waits.length - 1;
+  if (level === undefined) {
+    for (let i = waits.length - 1; i >= 0; i--) {
+      if (waits[i].msg === undefined) {
+        index = i;
+        break;
+      }
+    }
+  }
+  const wait = waits[index];
+  if (wait === undefined) return false;
+  if (wait.msg === undefined) return wakeRoot(wait.seq, msg);
+  if (wait.msg.error) state.rootPending.push({ level: index, msg });
+  else wait.msg = msg;
+  return true;
+}
+
+/** @internal Forgets a throw of `value` into `fiber` still waiting for its park (its Timeout was cancelled). */
+export function dropPendingThrow(fiber: Fiber, value: unknown): void {
+  if (fiber === state.root) {
+    const pending = state.rootPending;
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i].msg.value === value) pending.splice(i, 1);
+    return;
+  }
+  const throws = fiber._pendingThrows;
+  if (throws === undefined) return;
+  for (let i = throws.length - 1; i >= 0; i--) if (throws[i].value === value) throws.splice(i, 1);
 }
 
 /** @internal Throws `msg` (an error) into the current greenlet at its next block instead of now. */
@@ -775,6 +857,9 @@ function rootWait(seq: number): Msg {
   if (wait === undefined) throw new Error('tinyevent: root wait lost');
   let turning = false;
   try {
+    if (state.rootPending.length > 0) takeRootPending(wait);
+    // Blocking with nothing queued ends a pass the root's wake-up paused.
+    if (state.queue.length === 0) endPause();
     while (!resumable(wait)) {
       if (!turning) {
         openTurns(); // only when the loop turns: a raw switch back to the root needs none
@@ -802,6 +887,13 @@ function rootWait(seq: number): Msg {
     if (index >= 0) state.rootWaits.splice(index, 1);
     if (state.queue.length > 0) armDrain();
   }
+}
+
+/** Gives `wait` the first error passed on to the next wait at its level, if any. */
+function takeRootPending(wait: RootWait): void {
+  const level = state.rootWaits.indexOf(wait);
+  const at = state.rootPending.findIndex((p) => p.level === level);
+  if (at >= 0) wait.msg = state.rootPending.splice(at, 1)[0].msg;
 }
 
 // ------------------------------------------------------------- raw switches

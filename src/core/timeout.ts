@@ -1,7 +1,7 @@
 // gevent's Timeout: an error that a timer throws into the greenlet that started
 // it, wherever that greenlet is blocked.
 import { checkFunction, checkOptions, checkTimeout, describeValue, isInstance } from './errors';
-import { currentFiber, root, rootLevel, throwIn } from './fiber';
+import { currentFiber, dropPendingThrow, Fiber, root, rootLevel, throwIn } from './fiber';
 import { startTimer, TimerHandle } from './timers';
 
 /** What a Timeout throws: itself (undefined), an Error, an Error class to construct, or a message. */
@@ -50,20 +50,29 @@ export class Timeout extends Error {
     const level = target === root ? rootLevel() : undefined;
     this.#timer = startTimer(this.ms, () => {
       this.#timer = undefined;
-      throwIn(target, this.#toThrow(), level);
+      const error = this.#toThrow();
+      this.#thrown = { target, error };
+      throwIn(target, error, level);
     });
     return this;
   }
 
-  /** Disarms the timer; harmless if it is not pending. */
+  /** Disarms the timer; harmless if it is not pending. A throw that fired and still waits for its target's next park is dropped too. */
   cancel(): void {
     this.#timer?.cancel();
     this.#timer = undefined;
+    if (this.#thrown !== undefined) {
+      dropPendingThrow(this.#thrown.target, this.#thrown.error);
+      this.#thrown = undefined;
+    }
   }
 
   [Symbol.dispose](): void {
     this.cancel();
   }
+
+  /** What the last firing threw, and at whom (until cancel()). */
+  #thrown: { readonly target: Fiber; readonly error: unknown } | undefined = undefined;
 
   #toThrow(): unknown {
     const exception = this.#exception;

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 
 import { Heap } from './heap';
 import { engine, setTimerHandler } from './native';
-import { reportHubError } from './fiber';
+import { reportHubError, timersWaitForRoot } from './fiber';
 
 export interface TimerHandle {
   cancel(): void;
@@ -68,15 +68,17 @@ const state: TimerState = (holder[STATE] ??= (() => {
 })());
 
 const NO_TIMER: TimerHandle = Object.freeze({ cancel(): void {} });
-// The loop's clock has millisecond steps: a deadline this close counts as due.
-const DUE_SLACK_MS = 1;
+// The native timer never fires before a deadline (engine.cc, ArmTimer); this
+// only absorbs the rounding between its clock and performance.now().
+const DUE_SLACK_MS = 0.01;
+
 // The longest the native timer is armed for at once (about 24.8 days): a
 // deadline further away (Number.MAX_VALUE as "forever") re-arms when it fires.
 const MAX_ARM_MS = 2 ** 31 - 1;
 
 function arm(s: TimerState, deadline: number): void {
   s.armedFor = deadline;
-  engine.armTimer(Math.min(MAX_ARM_MS, Math.max(0, Math.ceil(deadline - performance.now()))));
+  engine.armTimer(Math.min(MAX_ARM_MS, Math.max(0, deadline - performance.now())));
 }
 
 function dropDead(s: TimerState): void {
@@ -98,8 +100,12 @@ function compact(s: TimerState): void {
 }
 
 function fire(s: TimerState): void {
+  const now = performance.now();
+  // A root woken by the Hub runs first, and what it queues (a kill, a
+  // wake-up) lands before timers that came due meanwhile (fiber.ts).
+  if (timersWaitForRoot(() => arm(s, 0))) return;
   s.armedFor = Infinity;
-  const due = performance.now() + DUE_SLACK_MS;
+  const due = now + DUE_SLACK_MS;
   for (;;) {
     dropDead(s);
     const top = s.heap.peek();

@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -333,11 +334,23 @@ void Engine::ArmTimer(double ms) {
   timer_armed_ = ms >= 0;
   if (ms < 0) {
     uv_timer_stop(&timer_);
-  } else {
-    // Past 2^53 ms a double-to-integer cast is undefined (it gave 0: a spin).
-    constexpr double kMaxMs = 9007199254740992.0;
-    uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(ms < kMaxMs ? ms : kMaxMs), 0);
+    return;
   }
+  // libuv times its timers in whole milliseconds of the loop's clock, which
+  // stands still between turns and is floored (and may be the coarse clock):
+  // counted from it as it was, a timer armed after a long stretch of
+  // JavaScript fired at once. Counted from now, and rounded up from the exact
+  // clock, it never fires before `ms` have passed.
+  // Nothing left to wait (0): due in this turn's timer phase.
+  double wait_ms = 0;
+  if (ms > 0) {
+    uv_update_time(loop_);
+    const double exact_ms = static_cast<double>(uv_hrtime()) / 1e6;
+    wait_ms = std::ceil(exact_ms + ms - static_cast<double>(uv_now(loop_)));
+  }
+  // Past 2^53 ms a double-to-integer cast is undefined (it gave 0: a spin).
+  constexpr double kMaxMs = 9007199254740992.0;
+  uv_timer_start(&timer_, OnTimer, static_cast<uint64_t>(wait_ms < kMaxMs ? wait_ms : kMaxMs), 0);
 }
 
 void Engine::ArmHub() {
