@@ -5,7 +5,7 @@ import { block, TIMED_OUT } from './block';
 import { currentFiber, Fiber, hub, OK, reportHubError, rootResumable, schedule, scheduleFiber, throwIn, unwrap } from './fiber';
 import { noteDead, noteSpawned } from './live';
 import { RawGreenlet } from './raw';
-import { AsyncResult } from './asyncresult';
+import { AsyncResult } from '../primitives/asyncresult';
 import { Timeout } from './timeout';
 import { startTimer, TimerHandle } from './timers';
 

@@ -10,7 +10,7 @@ import { checkOptions, checkTimeout, describeValue, GreenletExit } from '../core
 import { currentFiber } from '../core/fiber';
 import { Fifo } from '../core/fifo';
 import { Greenlet, spawn } from '../core/greenlet';
-import { Pool } from '../core/pool';
+import { Pool } from '../primitives/pool';
 import { Ring, RingLink } from '../core/ring';
 import { Timeout } from '../core/timeout';
 import { joinall, killall } from '../core/waiting';

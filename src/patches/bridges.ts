@@ -27,7 +27,7 @@ import Module from 'node:module';
 import { block } from '../core/block';
 import type { Wake } from '../core/block';
 import { currentFiber, Fiber, Msg, OK, schedule, unwrap } from '../core/fiber';
-import { Lock } from '../core/semaphore';
+import { Lock } from '../primitives/semaphore';
 import { cooperative } from './cooperate';
 import { dressAs, patchItem, restoreModule } from './registry';
 

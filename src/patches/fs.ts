@@ -6,7 +6,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { syncBuiltinESMExports } from 'node:module';
 
-import { Lock } from '../core/semaphore';
+import { Lock } from '../primitives/semaphore';
 
 import { callOriginal, cooperative, guardLoader, NodeCallback, viaTwin } from './cooperate';
 import { inlineClock, inlineDecision, inlineRule, noteInline } from './inline';

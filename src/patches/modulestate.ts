@@ -13,7 +13,7 @@ import * as path from 'node:path';
 
 import { describeValue } from '../core/errors';
 import { currentFiber } from '../core/fiber';
-import { RLock } from '../core/rlock';
+import { RLock } from '../primitives/rlock';
 import { addHook, entrySuffix, PackageHook, removeHook } from './modhook';
 import { dressAs } from './registry';
 

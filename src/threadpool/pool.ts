@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 
-import { AsyncResult } from '../core/asyncresult';
+import { AsyncResult } from '../primitives/asyncresult';
 import { block, TIMED_OUT } from '../core/block';
 import { checkOptions, checkTimeout, describeValue } from '../core/errors';
 import { errorMsg, Msg, OK, unwrap, valueMsg } from '../core/fiber';

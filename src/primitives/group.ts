@@ -1,11 +1,11 @@
 // gevent's Group: a set of greenlets to join, kill and map over together.
 // Greenlets leave it when they die (a link, run on the Hub).
-import { checkCount, checkFunction, checkOptions, checkTimeout, describeValue, GreenletExit } from './errors';
+import { checkCount, checkFunction, checkOptions, checkTimeout, describeValue, GreenletExit } from '../core/errors';
 import { Event } from './event';
-import { Greenlet, spawn } from './greenlet';
+import { Greenlet, spawn } from '../core/greenlet';
 import { Queue } from './queue';
-import { getcurrent, RawGreenlet } from './raw';
-import { Deadline } from './waitline';
+import { getcurrent, RawGreenlet } from '../core/raw';
+import { Deadline } from '../core/waitline';
 
 export interface KillOptions {
   /** false: throw the error in and return at once. */

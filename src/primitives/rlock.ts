@@ -1,6 +1,6 @@
 // gevent's RLock: a lock its owner greenlet may acquire again; each acquire
 // needs its release, and only the owner may release.
-import { currentFiber, Fiber } from './fiber';
+import { currentFiber, Fiber } from '../core/fiber';
 import { AcquireOptions, holdLock, Lock, runLocked } from './semaphore';
 
 export class RLock {

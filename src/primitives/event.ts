@@ -1,6 +1,6 @@
 // gevent's Event: a flag that greenlets wait on until it is set.
-import { checkTimeout } from './errors';
-import { Linkable } from './linkable';
+import { checkTimeout } from '../core/errors';
+import { Linkable } from '../core/linkable';
 
 export class Event extends Linkable<Event> {
   #flag = false;

@@ -1,10 +1,10 @@
 // gevent's queues: Queue (FIFO), LifoQueue, PriorityQueue. Getters and putters
 // wait in FIFO lines; a woken waiter re-checks and takes its item or slot
 // itself, so a greenlet killed or timed out while blocked takes nothing.
-import { checkOptions, checkTimeout, describeValue, Empty, Full } from './errors';
-import { Fifo } from './fifo';
-import { Compare, Heap, naturalCompare } from './heap';
-import { WaitLine } from './waitline';
+import { checkOptions, checkTimeout, describeValue, Empty, Full } from '../core/errors';
+import { Fifo } from '../core/fifo';
+import { Compare, Heap, naturalCompare } from '../core/heap';
+import { WaitLine } from '../core/waitline';
 
 export { Empty, Full };
 

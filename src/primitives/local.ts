@@ -1,8 +1,8 @@
 // gevent's local: an object whose properties are private to each greenlet
 // (the root greenlet has its own). A Proxy reads and writes a per-greenlet
 // record kept in a WeakMap, so a finished greenlet's values are collectable.
-import { describeValue } from './errors';
-import { getcurrent } from './raw';
+import { describeValue } from '../core/errors';
+import { getcurrent } from '../core/raw';
 
 type Dict = Record<PropertyKey, unknown>;
 

@@ -1,9 +1,9 @@
 // gevent's Semaphore, BoundedSemaphore and Lock. Acquirers wait in a FIFO line;
 // a woken acquirer takes its permit itself, so one killed or timed out while
 // waiting holds none.
-import { checkFunction, checkOptions, checkTimeout, describeValue } from './errors';
-import { Linkable } from './linkable';
-import { WaitLine } from './waitline';
+import { checkFunction, checkOptions, checkTimeout, describeValue } from '../core/errors';
+import { Linkable } from '../core/linkable';
+import { WaitLine } from '../core/waitline';
 
 export interface AcquireOptions {
   /** false: take a permit only if one is free now. */

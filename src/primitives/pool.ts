@@ -1,7 +1,7 @@
 // gevent's Pool: a Group of at most `size` greenlets; spawn() and add() wait
 // for a free slot.
-import { checkOptions, checkTimeout, describeValue } from './errors';
-import { Greenlet } from './greenlet';
+import { checkOptions, checkTimeout, describeValue } from '../core/errors';
+import { Greenlet } from '../core/greenlet';
 import { Group, SomeGreenlet } from './group';
 import { Full } from './queue';
 import { Semaphore } from './semaphore';

@@ -1,7 +1,7 @@
 // gevent's AsyncResult: a one-time value or error that greenlets wait for.
-import { checkOptions, checkTimeout } from './errors';
-import { Linkable } from './linkable';
-import { Timeout } from './timeout';
+import { checkOptions, checkTimeout } from '../core/errors';
+import { Linkable } from '../core/linkable';
+import { Timeout } from '../core/timeout';
 
 const enum State {
   Pending,

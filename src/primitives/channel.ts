@@ -5,11 +5,11 @@
 // the item only when it runs, and only from a putter still waiting, and then
 // resumes the putter. A greenlet killed or timed out before its side of the
 // pairing ran takes nothing and gives nothing: no item is lost or delivered twice.
-import { block, CanWake, TIMED_OUT, Wake } from './block';
-import { currentFiber, errorMsg, inHub, OK, rethrowLater, root, schedule, scheduleNext, unwrap } from './fiber';
-import { GreenletExit } from './errors';
+import { block, CanWake, TIMED_OUT, Wake } from '../core/block';
+import { currentFiber, errorMsg, inHub, OK, rethrowLater, root, schedule, scheduleNext, unwrap } from '../core/fiber';
+import { GreenletExit } from '../core/errors';
 import { BlockOptions, blockOptions, Empty, Full, StopIteration } from './queue';
-import { sleep } from './waiting';
+import { sleep } from '../core/waiting';
 
 interface Waiter {
   readonly wake: Wake;
