@@ -217,6 +217,47 @@ void Engine::Park(Greenthread* self, Greenthread* target, bool patient) {
   }
 }
 
+// V8 visits the isolate's one continuation-data slot (where Node keeps the
+// async context frame) once for every thread it iterates: the running one and
+// each archived one, i.e. each parked greenlet. A scavenge that meets a young
+// frame there a second time evacuates it again: the first copy, which the GC
+// has already handed out, becomes a forwarding stub and V8 aborts in its heap
+// visitor. So around each GC the slot is emptied and the frame held in a global
+// handle, which the GC visits once.
+void Engine::KeepAsyncFrames() {
+  if (async_frames_) return;
+  async_frames_ = true;
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  isolate_->AddGCPrologueCallback(OnGcPrologue, this);
+  isolate_->AddGCEpilogueCallback(OnGcEpilogue, this);
+#endif
+}
+
+void Engine::OnGcPrologue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  Engine* engine = static_cast<Engine*>(data);
+  v8::HandleScope scope(isolate);
+  engine->gc_frame_.Reset(isolate, v8compat::GetContinuationData(isolate));
+  v8compat::SetContinuationData(isolate, v8::Undefined(isolate));
+#else
+  static_cast<void>(isolate);
+  static_cast<void>(data);
+#endif
+}
+
+void Engine::OnGcEpilogue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  Engine* engine = static_cast<Engine*>(data);
+  if (engine->gc_frame_.IsEmpty()) return;  // a GC that began before the callbacks were added
+  v8::HandleScope scope(isolate);
+  v8compat::SetContinuationData(isolate, engine->gc_frame_.Get(isolate));
+  engine->gc_frame_.Reset();
+#else
+  static_cast<void>(isolate);
+  static_cast<void>(data);
+#endif
+}
+
 void Engine::SwitchTo(int target, bool patient) { Park(slots_[current_].get(), slots_[target].get(), patient); }
 
 void Engine::Terminate(int id) {
@@ -506,6 +547,13 @@ void Engine::Shutdown() {
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
   for (auto& g : slots_) g->body.Reset();
+  if (async_frames_) {
+    isolate_->RemoveGCPrologueCallback(OnGcPrologue, this);
+    isolate_->RemoveGCEpilogueCallback(OnGcEpilogue, this);
+  }
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  gc_frame_.Reset();
+#endif
   uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_handle_), nullptr);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "baton.h"
+#include "v8compat.h"
 
 namespace tinyevent {
 
@@ -88,7 +89,7 @@ class Engine {
   size_t stack_size() const { return stack_size_; }
   void FailNextThreadCreate() { fail_next_create_ = true; }
   // From now on each park keeps its thread's async context frame (v8compat::AsyncFrame).
-  void KeepAsyncFrames() { async_frames_ = true; }
+  void KeepAsyncFrames();
   // A worker's engine: its root always blocks inside an async callback (its
   // port's, which runs the main script). From now on each root turn first runs
   // the pending async handles that callback hides (RunHiddenAsyncs), and a stop
@@ -106,6 +107,8 @@ class Engine {
   void DeferTermination();
   void RunHiddenAsyncs();
   static void SurviveStopInTurn(const char* location, const char* message);
+  static void OnGcPrologue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
+  static void OnGcEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
   bool EnvironmentStopping();
   static void OnTimer(uv_timer_t* handle);
   static void OnIdle(uv_idle_t* handle);
@@ -137,6 +140,9 @@ class Engine {
   bool closing_ = false;
   bool terminate_pending_ = false;   // a foreign TerminateExecution hit a greenlet
   bool async_frames_ = false;        // async context frames are in use (KeepAsyncFrames)
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  v8compat::ContinuationGlobal gc_frame_;  // the frame kept off its slot during a GC (OnGcPrologue)
+#endif
   bool in_worker_ = false;            // see InWorker
   bool make_ahead_ = false;           // the pool ran dry at the last Assign
   // Made by MakeThreadAhead (by a thread that has just handed the baton on),

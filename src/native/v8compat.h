@@ -61,6 +61,15 @@ inline void SetContinuationData(v8::Isolate* isolate, ContinuationData data) {
 }
 #endif
 
+// A strong handle to the continuation data, and the empty value to leave in its slot.
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+#if V8_MAJOR_VERSION >= 14
+using ContinuationGlobal = v8::Global<v8::Data>;
+#else
+using ContinuationGlobal = v8::Global<v8::Value>;
+#endif
+#endif
+
 // The async context frame as a JavaScript value (undefined where the isolate
 // has none, or this V8 keeps no continuation data), and back.
 inline v8::Local<v8::Value> AsyncFrame(v8::Isolate* isolate) {
