@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pendingTimers } from '../src/core/timers';
 import { Greenlet, iwait, joinall, sleep, spawn, Timeout, waitFor, withTimeout } from '../src/index';
 import { onLoop } from './core-util';
-import { runScript } from './observe-util';
+import { runScript, spinFor } from './observe-util';
 
 /**
  * How many Node timers are alive now. The vitest worker has timers of its own
@@ -211,11 +211,6 @@ describe('withTimeout', () => {
 });
 
 describe('when a Timeout fires', () => {
-  const busy = (ms: number): void => {
-    const end = performance.now() + ms;
-    while (performance.now() < end);
-  };
-
   it('fires in the root, and in a greenlet, that only yield with sleep(0)', async () => {
     // In a child process: before, the root's spin never ended.
     const outcome = await runScript('timeout-spin.js', [], { timeoutMs: 10_000 });
@@ -240,7 +235,7 @@ describe('when a Timeout fires', () => {
       // Both come due while the root computes; its sleep(0)s resume first.
       const steps: string[] = [];
       Timeout.run(5, () => {
-        busy(8);
+        spinFor(8);
         sleep(0);
         steps.push('first');
         sleep(0);
@@ -255,13 +250,13 @@ describe('when a Timeout fires', () => {
 
   it('never before its time, even armed after a long stretch of JavaScript', () => {
     sleep(1);
-    busy(20); // the loop's clock stands still meanwhile
+    spinFor(20); // the loop's clock stands still meanwhile
     for (const ms of [1, 2, 5]) {
       const start = performance.now();
       sleep(ms);
       expect(performance.now() - start).toBeGreaterThanOrEqual(ms);
       const g = spawn(() => {
-        busy(20);
+        spinFor(20);
         const at = performance.now();
         sleep(ms);
         return performance.now() - at;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AsyncResult, Channel, Event, getcurrent, Greenlet, GreenletExit, killall, Pool, sleep, spawn, Timeout } from '../src/index';
 import { onLoop } from './core-util';
+import { spinFor } from './observe-util';
 import { activeTimers, quietly, thrown } from './primitives-util';
 
 describe('Greenlet', () => {
@@ -322,11 +323,6 @@ describe('waiting its turn where waiting is impossible', () => {
 describe('the order of one loop turn', () => {
   // gevent runs the callbacks already queued (libev's prepare phase) before the
   // timers that came due meanwhile; libuv would fire the timers first.
-  const busy = (ms: number): void => {
-    const end = Date.now() + ms;
-    while (Date.now() < end);
-  };
-
   it('a greenlet queued before a deadline passed runs before that Timeout fires', () => {
     const order: string[] = [];
     const sleeper = spawn(() => {
@@ -339,7 +335,7 @@ describe('the order of one loop turn', () => {
     });
     sleep(0); // the sleeper parks, its 1 ms Timeout armed
     const queued = spawn(() => order.push('queued'));
-    busy(5); // the deadline passes before the main greenlet yields
+    spinFor(5); // the deadline passes before the main greenlet yields
     queued.join();
     sleeper.join(2000);
     expect(order).toEqual(['queued', 'timeout']);
@@ -357,7 +353,7 @@ describe('the order of one loop turn', () => {
     });
     sleep(0);
     victim.kill(new GreenletExit(), { block: false });
-    busy(5);
+    spinFor(5);
     victim.join(2000);
     expect(victim.dead).toBe(true);
     expect(victim.value).toBeInstanceOf(GreenletExit);

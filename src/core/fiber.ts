@@ -761,17 +761,9 @@ export function throwIn(fiber: Fiber, error: unknown, rootLevel?: number): boole
  * already passes this one on to the next wait at its level.
  */
 function throwInRoot(msg: Msg, level: number | undefined): boolean {
-  const waits = state.rootWaits;
-  let index = level ?? waits.length - 1;
-  if (level === undefined) {
-    for (let i = waits.length - 1; i >= 0; i--) {
-      if (waits[i].msg === undefined) {
-        index = i;
-        break;
-      }
-    }
-  }
-  const wait = waits[index];
+  if (level === undefined && wakeInnermostRoot(msg)) return true;
+  const index = level ?? state.rootWaits.length - 1;
+  const wait = state.rootWaits[index];
   if (wait === undefined) return false;
   if (wait.msg === undefined) return wakeRoot(wait.seq, msg);
   if (wait.msg.error) state.rootPending.push({ level: index, msg });

@@ -99,13 +99,17 @@ function compact(s: TimerState): void {
   s.dead = 0;
 }
 
+/** Fires the timers held for a woken root (fiber.ts, timersWaitForRoot) on this turn. */
+function releaseHeld(): void {
+  arm(state, 0);
+}
+
 function fire(s: TimerState): void {
-  const now = performance.now();
   // A root woken by the Hub runs first, and what it queues (a kill, a
   // wake-up) lands before timers that came due meanwhile (fiber.ts).
-  if (timersWaitForRoot(() => arm(s, 0))) return;
+  if (timersWaitForRoot(releaseHeld)) return;
   s.armedFor = Infinity;
-  const due = now + DUE_SLACK_MS;
+  const due = performance.now() + DUE_SLACK_MS;
   for (;;) {
     dropDead(s);
     const top = s.heap.peek();

@@ -233,30 +233,22 @@ void Engine::KeepAsyncFrames() {
 #endif
 }
 
-void Engine::OnGcPrologue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
 #ifdef TINYEVENT_HAS_CONTINUATION_DATA
+void Engine::OnGcPrologue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
   Engine* engine = static_cast<Engine*>(data);
   v8::HandleScope scope(isolate);
   engine->gc_frame_.Reset(isolate, v8compat::GetContinuationData(isolate));
   v8compat::SetContinuationData(isolate, v8::Undefined(isolate));
-#else
-  static_cast<void>(isolate);
-  static_cast<void>(data);
-#endif
 }
 
 void Engine::OnGcEpilogue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {
-#ifdef TINYEVENT_HAS_CONTINUATION_DATA
   Engine* engine = static_cast<Engine*>(data);
   if (engine->gc_frame_.IsEmpty()) return;  // a GC that began before the callbacks were added
   v8::HandleScope scope(isolate);
   v8compat::SetContinuationData(isolate, engine->gc_frame_.Get(isolate));
   engine->gc_frame_.Reset();
-#else
-  static_cast<void>(isolate);
-  static_cast<void>(data);
-#endif
 }
+#endif
 
 void Engine::SwitchTo(int target, bool patient) { Park(slots_[current_].get(), slots_[target].get(), patient); }
 
@@ -547,11 +539,11 @@ void Engine::Shutdown() {
   }
   for (int i = 0; i < depth; i++) isolate_->Enter();
   for (auto& g : slots_) g->body.Reset();
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
   if (async_frames_) {
     isolate_->RemoveGCPrologueCallback(OnGcPrologue, this);
     isolate_->RemoveGCEpilogueCallback(OnGcEpilogue, this);
   }
-#ifdef TINYEVENT_HAS_CONTINUATION_DATA
   gc_frame_.Reset();
 #endif
   uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);

@@ -107,8 +107,11 @@ class Engine {
   void DeferTermination();
   void RunHiddenAsyncs();
   static void SurviveStopInTurn(const char* location, const char* message);
+#ifdef TINYEVENT_HAS_CONTINUATION_DATA
+  // Keep the async context frame off its slot during a GC (see KeepAsyncFrames).
   static void OnGcPrologue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
   static void OnGcEpilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
+#endif
   bool EnvironmentStopping();
   static void OnTimer(uv_timer_t* handle);
   static void OnIdle(uv_idle_t* handle);

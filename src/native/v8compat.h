@@ -61,7 +61,7 @@ inline void SetContinuationData(v8::Isolate* isolate, ContinuationData data) {
 }
 #endif
 
-// A strong handle to the continuation data, and the empty value to leave in its slot.
+// A strong handle of the continuation data's type (v8::Data on V8 14, a value before).
 #ifdef TINYEVENT_HAS_CONTINUATION_DATA
 #if V8_MAJOR_VERSION >= 14
 using ContinuationGlobal = v8::Global<v8::Data>;
